@@ -1,0 +1,644 @@
+"""Browser end-to-end harness shared by the e2e tests (conftest.py) and bench_latency.py.
+
+Everything here is plain functions/classes with no pytest dependency, so the latency
+benchmark can reuse it as a script.  DOM hooks follow docs/ui_contract.md.
+
+Servers are started on 127.0.0.1 on free ports, in their own process group, with their
+own JUPYTER_* runtime/config dirs, serving a *temporary copy* of the notebook (so autosave
+never touches the repository), and are always stopped (process group + any leftover
+kernel processes that descend from them).
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+FIXTURES = HERE / "fixtures"
+ARTIFACTS = HERE / "artifacts"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+MINIMAL_NB = FIXTURES / "minimal.ipynb"
+EXPLORER_NB = REPO / "notebooks" / "explorer.ipynb"
+NOTEBOOKS = {"minimal": MINIMAL_NB, "explorer": EXPLORER_NB}
+
+CHROMIUM = os.environ.get("STPX_E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# Idle-kernel culling used when stpexplorer.cli is not importable (or does not cull).
+CULL_IDLE_TIMEOUT = 20
+CULL_INTERVAL = 5
+
+# Tab titles of the Explorer, in order, and the panel key each one holds (ui_contract.md).
+TABS = {
+    "Short-term plasticity": "stp",
+    "Thresholds": "threshold",
+    "STDP": "stdp",
+    "Synapse lab": "circuit",
+}
+
+# Console/page messages that are known to be harmless.  Anything else that is an uncaught
+# page error, or any console message mentioning "Error displaying widget", fails a test.
+HARMLESS_PATTERNS = [
+    re.compile(p, re.I) for p in (
+        r"version mismatch",                     # widget package semver warnings (Voila/Lab)
+        r"does not match the .*(version|semver)",
+        r"Failed to load resource: .*(404|favicon)",
+        r"favicon\.ico",
+        r"\bDevTools\b",
+        r"Download the React DevTools",
+        r"ResizeObserver loop",                  # benign Chromium layout notification
+        r"Could not load (translation|language pack)",
+        r"@jupyterlab/.*(settings|schema).*(validation|is not|deprecat)",
+        r"Failed to fetch ipywidgets through the \"jupyter.widget.control\" comm channel",
+    )
+]
+WIDGET_ERROR_TEXT = "Error displaying widget"
+
+
+# ----------------------------------------------------------------------------- utilities
+
+def chromium_available() -> tuple[bool, str]:
+    """(ok, reason): whether the e2e suite can run at all."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except Exception as exc:  # pragma: no cover - environment dependent
+        return False, f"playwright python package not importable ({exc})"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return False, (f"{CHROMIUM} missing: install the system chromium "
+                       "(apt-get install -y chromium); playwright must not download its own")
+    return True, ""
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_notebook(src: Path, root: Path, name: str | None = None) -> Path:
+    """Copy a notebook into a scratch root dir (servers serve that, never the repo)."""
+    root.mkdir(parents=True, exist_ok=True)
+    dst = root / (name or src.name)
+    shutil.copy2(src, dst)
+    return dst
+
+
+def ui_importable() -> tuple[bool, str]:
+    try:
+        import stpexplorer.ui  # noqa: F401
+    except Exception as exc:
+        return False, f"stpexplorer.ui not importable yet ({type(exc).__name__}: {exc})"
+    if not EXPLORER_NB.exists():
+        return False, f"{EXPLORER_NB.relative_to(REPO)} does not exist yet"
+    return True, ""
+
+
+def _call_flexibly(fn, nb: Path, port: int, token: str):
+    """Call a stpexplorer.cli ``*_command`` builder whose exact signature we do not own.
+
+    Maps our values onto whatever parameter names it declares; returns an argv list.
+    """
+    sig = inspect.signature(fn)
+    values = {
+        "notebook": str(nb), "notebook_path": str(nb), "path": str(nb), "nb": str(nb),
+        "notebook_dir": str(nb.parent), "root_dir": str(nb.parent),
+        "port": port, "ip": "127.0.0.1", "host": "127.0.0.1",
+        "no_browser": True, "open_browser": False, "browser": False, "token": token,
+    }
+    args, kwargs = [], {}
+    params = list(sig.parameters.values())
+    for i, p in enumerate(params):
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.name in values:
+            kwargs[p.name] = values[p.name]
+        elif i == 0 and p.default is p.empty:
+            args.append(str(nb))           # first required positional: the notebook
+    cmd = fn(*args, **kwargs)
+    if isinstance(cmd, str):
+        cmd = shlex.split(cmd)
+    cmd = [str(c) for c in cmd]
+    # run with *this* interpreter so the venv's packages are used
+    head = os.path.basename(cmd[0])
+    if head in ("voila", "jupyter-lab", "jupyter"):
+        mod = {"voila": ["voila"], "jupyter-lab": ["jupyterlab"], "jupyter": ["jupyter"]}[head]
+        cmd = [sys.executable, "-m", *mod, *cmd[1:]]
+    elif head.startswith("python"):
+        cmd = [sys.executable, *cmd[1:]]
+    return cmd
+
+
+def _has_opt(cmd: list[str], needle: str) -> bool:
+    return any(needle in c for c in cmd)
+
+
+def voila_cmd(nb: Path, port: int) -> tuple[list[str], str]:
+    """The Voila command line: stpexplorer.cli.voila_command when importable, else ours.
+
+    Returns (argv, source) where source says which one was used.
+    """
+    cmd, source = None, "fallback (stpexplorer.cli.voila_command not importable)"
+    try:
+        from stpexplorer.cli import voila_command  # type: ignore
+    except Exception:
+        voila_command = None
+    if voila_command is not None:
+        try:
+            cmd = _call_flexibly(voila_command, nb, port, "")
+            source = "stpexplorer.cli.voila_command"
+        except Exception as exc:  # signature we could not satisfy: say so, use ours
+            source = f"fallback (stpexplorer.cli.voila_command failed: {exc!r})"
+            cmd = None
+    if cmd is None:
+        cmd = [sys.executable, "-m", "voila", str(nb)]
+    if not _has_opt(cmd, "cull_idle_timeout"):
+        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT}",
+                f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
+        if source.startswith("stpexplorer"):
+            source += " (+ culling added by the harness: the command had none)"
+    # whatever the builder said, the test server is local, on our port, headless
+    cmd += ["--no-browser", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
+            "--Voila.port_retries=0", "--Voila.show_tracebacks=True"]
+    return cmd, source
+
+
+def lab_cmd(root: Path, port: int, token: str, settings_dir: Path, workspaces_dir: Path
+            ) -> tuple[list[str], str]:
+    cmd, source = None, "fallback (stpexplorer.cli.lab_command not importable)"
+    builder = None
+    try:
+        import stpexplorer.cli as cli  # type: ignore
+        builder = getattr(cli, "lab_command", None) or getattr(cli, "jupyterlab_command", None)
+    except Exception:
+        builder = None
+    if builder is not None:
+        try:
+            cmd = _call_flexibly(builder, root, port, token)
+            source = f"stpexplorer.cli.{builder.__name__}"
+        except Exception as exc:
+            source = f"fallback (stpexplorer.cli.{builder.__name__} failed: {exc!r})"
+            cmd = None
+    if cmd is None:
+        cmd = [sys.executable, "-m", "jupyterlab"]
+    if not _has_opt(cmd, "cull_idle_timeout"):
+        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT * 6}",
+                f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
+    cmd += ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class="
+            "jupyterlab.handlers.announcements.NeverCheckForUpdate",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={settings_dir}",
+            f"--LabApp.workspaces_dir={workspaces_dir}"]
+    return cmd, source
+
+
+# ----------------------------------------------------------------------------- servers
+
+class Server:
+    """A Jupyter/Voila server in its own process group; ``stop()`` always cleans up."""
+
+    def __init__(self, kind: str, cmd: list[str], scratch: Path, port: int, token: str,
+                 page_path: str, source: str):
+        self.kind, self.cmd, self.scratch, self.port, self.token = kind, cmd, scratch, port, token
+        self.page_path, self.source = page_path, source
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen | None = None
+        self.log_path = scratch / f"{kind}-server.log"
+        self._kernel_pids_seen: set[int] = set()
+
+    # -- lifecycle
+    def start(self, timeout: float = 90.0) -> "Server":
+        env = dict(os.environ)
+        for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                         ("IPYTHONDIR", "ipython"), ("JUPYTER_DATA_DIR", "data")):
+            d = self.scratch / sub
+            d.mkdir(parents=True, exist_ok=True)
+            env[var] = str(d)
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        env.setdefault("JAX_PLATFORMS", "cpu")
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(self.cmd, cwd=str(self.scratch), env=env,
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} server exited rc={self.proc.returncode}:\n"
+                                   f"{' '.join(self.cmd)}\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url("/api/status" if self.kind == "lab"
+                                                     else "/voila/static/"), timeout=2):
+                    return self
+            except urllib.error.HTTPError:
+                return self       # the server answers: good enough
+            except Exception:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.kind} server not up in {timeout}s\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        descendants = []
+        try:
+            import psutil
+            descendants = psutil.Process(self.proc.pid).children(recursive=True)
+        except Exception:
+            pass
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)   # graceful: shuts kernels down
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        # kernels run in their own sessions: kill any that descend from *our* server
+        for child in descendants:
+            with contextlib.suppress(Exception):
+                if child.is_running():
+                    child.kill()
+        for pid in self._kernel_pids_seen:
+            with contextlib.suppress(Exception):
+                import psutil
+                p = psutil.Process(pid)
+                if p.is_running() and "ipykernel" in " ".join(p.cmdline()):
+                    p.kill()
+        with contextlib.suppress(Exception):
+            self._log.close()
+        self.proc = None
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return ""
+
+    # -- urls
+    def url(self, path: str = "") -> str:
+        path = path or self.page_path
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}{path}{sep}token={self.token}" if self.token else f"{self.base}{path}"
+
+    # -- kernels
+    def kernel_count(self) -> int:
+        """Running kernels: Jupyter REST ``/api/kernels?token=...`` when the server has it
+        (JupyterLab / Voila as a server extension); standalone Voila does not expose the
+        listing, so there we count the server's ``ipykernel`` child processes."""
+        try:
+            with urllib.request.urlopen(f"{self.base}/api/kernels?token={self.token}",
+                                        timeout=5) as r:
+                body = json.loads(r.read().decode())
+                if isinstance(body, list):
+                    return len(body)
+        except Exception:
+            pass
+        return len(self.kernel_pids())
+
+    def kernel_pids(self) -> list[int]:
+        import psutil
+        pids = []
+        if self.proc is None:
+            return pids
+        try:
+            for child in psutil.Process(self.proc.pid).children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    if "ipykernel" in " ".join(child.cmdline()):
+                        pids.append(child.pid)
+        except psutil.Error:
+            pass
+        self._kernel_pids_seen.update(pids)
+        return pids
+
+
+def start_voila(nb_src: Path, scratch: Path) -> Server:
+    scratch.mkdir(parents=True, exist_ok=True)
+    nb = copy_notebook(nb_src, scratch / "nb")
+    port = free_port()
+    cmd, source = voila_cmd(nb, port)
+    return Server("voila", cmd, scratch, port, "", "/", source).start()
+
+
+def _lab_settings(settings_dir: Path) -> None:
+    """No news/update pop-ups, no autosave, no 'kernel' dialogs in the tests."""
+    files = {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+            {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings":
+            {"autosave": False},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+            {"windowingMode": "none"},
+    }
+    for rel, content in files.items():
+        p = settings_dir / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(json.dumps(content))
+
+
+def start_lab(nb_srcs: dict[str, Path], scratch: Path) -> Server:
+    scratch.mkdir(parents=True, exist_ok=True)
+    root = scratch / "nb"
+    for name, src in nb_srcs.items():
+        if src.exists():
+            copy_notebook(src, root, f"{name}.ipynb")
+    settings, workspaces = scratch / "lab-settings", scratch / "lab-workspaces"
+    _lab_settings(settings)
+    workspaces.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), uuid.uuid4().hex
+    cmd, source = lab_cmd(root, port, token, settings, workspaces)
+    return Server("lab", cmd, scratch, port, token, "/lab", source).start(timeout=120)
+
+
+# ----------------------------------------------------------------------------- browser
+
+def launch_context(playwright, user_data_dir: str | None = None):
+    """Persistent chromium context with the system browser (never a downloaded one)."""
+    user_data_dir = user_data_dir or tempfile.mkdtemp(prefix="stpx-chromium-")
+    ctx = playwright.chromium.launch_persistent_context(
+        user_data_dir, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(30_000)
+    return ctx
+
+
+class PageErrors:
+    """Collects console errors/warnings and uncaught page errors of one page."""
+
+    def __init__(self, page):
+        self.console: list[tuple[str, str]] = []
+        self.page_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+    def _on_console(self, msg):
+        with contextlib.suppress(Exception):
+            if msg.type in ("error", "warning"):
+                self.console.append((msg.type, msg.text))
+
+    @staticmethod
+    def harmless(text: str) -> bool:
+        return any(p.search(text) for p in HARMLESS_PATTERNS)
+
+    def unexpected(self) -> list[str]:
+        """Uncaught page errors not known to be harmless, plus any console message
+        about a widget failing to display."""
+        bad = [f"pageerror: {e}" for e in self.page_errors if not self.harmless(e)]
+        bad += [f"console.{t}: {m}" for t, m in self.console
+                if WIDGET_ERROR_TEXT.lower() in m.lower()]
+        return bad
+
+    def report(self) -> str:
+        lines = [f"pageerror: {e}" for e in self.page_errors]
+        lines += [f"console.{t}: {m}" for t, m in self.console]
+        return "\n".join(lines)
+
+
+def assert_no_widget_errors(page, errors: PageErrors | None = None) -> None:
+    body = page.locator("body").inner_text(timeout=10_000)
+    assert WIDGET_ERROR_TEXT not in body, f"page shows '{WIDGET_ERROR_TEXT}':\n{body[:2000]}"
+    if errors is not None:
+        bad = errors.unexpected()
+        assert not bad, "unexpected page errors:\n" + "\n".join(bad)
+
+
+# ----------------------------------------------------------------------------- DOM helpers
+
+def panel_sel(key: str) -> str:
+    return f".stpx-panel-{key}"
+
+
+def first_path_sel(panel: str) -> str:
+    """CSS of the watched path: first Lines mark of the first figure of the panel."""
+    return f"{panel} .bqplot path.line"
+
+
+def wait_widgets(page, panel: str, timeout: float = 120_000) -> None:
+    """Wait until the panel root, a slider handle and a drawn bqplot line are visible."""
+    page.wait_for_selector(panel, state="attached", timeout=timeout)
+    page.wait_for_function(
+        """(panel) => {
+            const root = document.querySelector(panel);
+            if (!root) return false;
+            const p = root.querySelector('.bqplot path.line');
+            const h = root.querySelector('.widget-slider .noUi-handle');
+            const d = p && p.getAttribute('d');
+            return !!(h && d && d.length > 20 && h.getBoundingClientRect().width > 0);
+        }""", arg=panel, timeout=timeout)
+
+
+def path_d(page, panel: str, index: int = 0) -> str | None:
+    return page.evaluate(
+        """([panel, i]) => { const ps = document.querySelectorAll(panel + ' .bqplot path.line');
+                             return ps[i] ? ps[i].getAttribute('d') : null; }""", [panel, index])
+
+
+def all_paths(page, panel: str) -> list[str]:
+    return page.evaluate(
+        """(panel) => Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+                     .map(p => p.getAttribute('d') || '')""", panel)
+
+
+def wait_path_change(page, panel: str, old: str | None, timeout: float = 10_000,
+                     index: int = 0) -> str:
+    page.wait_for_function(
+        """([panel, i, old]) => { const ps = document.querySelectorAll(panel + ' .bqplot path.line');
+                                  return ps[i] && ps[i].getAttribute('d') !== old; }""",
+        arg=[panel, index, old], timeout=timeout)
+    return path_d(page, panel, index)
+
+
+def wait_any_path_change(page, panel: str, old: list[str], timeout: float = 10_000) -> list[str]:
+    page.wait_for_function(
+        """([panel, old]) => { const ps = Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+                                  .map(p => p.getAttribute('d') || '');
+                               return JSON.stringify(ps) !== JSON.stringify(old); }""",
+        arg=[panel, old], timeout=timeout)
+    return all_paths(page, panel)
+
+
+def slider_names(page, panel: str) -> list[str]:
+    """Slider names in DOM order from their ``stpx-slider-<name>`` classes."""
+    return page.evaluate(
+        """(panel) => { const out = [];
+            for (const el of document.querySelectorAll(panel + ' [class*="stpx-slider-"]')) {
+                for (const c of el.classList)
+                    if (c.startsWith('stpx-slider-') && !out.includes(c.slice(12))) out.push(c.slice(12));
+            }
+            return out; }""", panel)
+
+
+def slider_sel(panel: str, name: str) -> str:
+    return f"{panel} .stpx-slider-{name}"
+
+
+def handle(page, panel: str, name: str):
+    return page.locator(f"{slider_sel(panel, name)} .noUi-handle").first
+
+
+def focus_slider(page, panel: str, name: str) -> None:
+    h = handle(page, panel, name)
+    h.scroll_into_view_if_needed()
+    h.focus()
+
+
+def readout(page, panel: str, name: str) -> str:
+    loc = page.locator(f"{slider_sel(panel, name)} .widget-readout").first
+    return loc.inner_text().strip()
+
+
+def status_text(page, panel: str) -> str:
+    loc = page.locator(f"{panel} .stpx-status")
+    if loc.count() == 0:
+        loc = page.locator(".stpx-status")
+    return " ".join(loc.first.inner_text().split())
+
+
+def error_text(page, panel: str) -> str:
+    loc = page.locator(f"{panel} .stpx-error")
+    return loc.first.inner_text().strip() if loc.count() else ""
+
+
+def wait_status_shows(page, panel: str, name: str, value: str, timeout: float = 10_000) -> str:
+    """Wait until the status line contains ``name=value`` (whitespace-tolerant)."""
+    pattern = rf"(^|[^\w]){re.escape(name)}\s*=\s*{re.escape(value)}(?![\d.])"
+    page.wait_for_function(
+        """([panel, pat]) => {
+            const el = document.querySelector(panel + ' .stpx-status') ||
+                       document.querySelector('.stpx-status');
+            return !!el && new RegExp(pat).test(el.innerText.replace(/\\s+/g, ' '));
+        }""", arg=[panel, pattern], timeout=timeout)
+    return status_text(page, panel)
+
+
+def drag_slider(page, panel: str, name: str, dx: float) -> None:
+    """Drag the slider handle horizontally by dx pixels with the mouse."""
+    h = handle(page, panel, name)
+    h.scroll_into_view_if_needed()
+    box = h.bounding_box()
+    assert box, f"slider {name}: handle not visible"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y, steps=5)
+    page.mouse.move(x + dx, y, steps=5)
+    page.mouse.up()
+
+
+def click_tab(page, title: str) -> None:
+    tab = page.locator(".lm-TabBar-tab", has_text=title).first
+    tab.click()
+    page.wait_for_function(
+        """(t) => Array.from(document.querySelectorAll('.lm-TabBar-tab.lm-mod-current'))
+                 .some(e => e.innerText.trim() === t)""", arg=title, timeout=10_000)
+
+
+# ----------------------------------------------------------------------------- open pages
+
+def open_voila(page, server: Server, panel: str, timeout: float = 180_000) -> None:
+    page.goto(server.url("/"), wait_until="domcontentloaded", timeout=timeout)
+    wait_widgets(page, panel, timeout=timeout)
+
+
+LAB_KERNEL_READY_JS = """async () => {
+    const app = window.jupyterapp;
+    if (!app) return 'no-app';
+    const w = app.shell.currentWidget;
+    if (!w || !w.sessionContext) return 'no-widget';
+    await w.context.ready;
+    await w.sessionContext.ready;
+    const k = w.sessionContext.session && w.sessionContext.session.kernel;
+    if (!k) return 'no-kernel';
+    if (k.connectionStatus !== 'connected') return 'conn:' + k.connectionStatus;
+    await k.info;                        // kernel_info_reply really came over the websocket
+    return k.status === 'idle' ? 'ready' : 'status:' + k.status;
+}"""
+
+
+def open_lab_notebook(page, server: Server, nb_name: str, panel: str,
+                      timeout: float = 180_000) -> None:
+    """Open a notebook in JupyterLab, wait for the kernel *connection*, run all cells."""
+    page.goto(server.url(f"/lab/tree/{nb_name}?reset"), wait_until="domcontentloaded",
+              timeout=timeout)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=timeout)
+    page.wait_for_selector(".jp-Notebook", timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    state = ""
+    while time.monotonic() < deadline:
+        try:
+            state = page.evaluate(LAB_KERNEL_READY_JS)
+        except Exception as exc:  # evaluate during navigation etc.
+            state = f"error:{exc}"
+        if state == "ready":
+            break
+        time.sleep(0.25)
+    else:
+        raise AssertionError(f"JupyterLab kernel never connected (last state {state!r})")
+    page.evaluate("""async () => {
+        const app = window.jupyterapp; const w = app.shell.currentWidget;
+        app.shell.activateById(w.id);
+        await app.commands.execute('notebook:run-all-cells');
+    }""")
+    wait_widgets(page, panel, timeout=timeout)
+
+
+# ----------------------------------------------------------------------------- latency
+
+LATENCY_INSTALL_JS = """(pathSel) => {
+    const st = window.__stpxLat = window.__stpxLat || {};
+    st.t0 = null; st.t1 = null; st.samples = st.samples || [];
+    if (!st.keyListener) {
+        st.keyListener = (e) => { if (st.armed && st.t0 === null) st.t0 = performance.now(); };
+        document.addEventListener('keydown', st.keyListener, {capture: true});
+    }
+    if (st.obs) st.obs.disconnect();
+    const path = document.querySelector(pathSel);
+    if (!path) return false;
+    const fig = path.closest('svg') || path.parentNode;
+    st.pathSel = pathSel;
+    st.obs = new MutationObserver(() => {
+        if (st.t0 === null || st.t1 !== null) return;
+        const p = document.querySelector(st.pathSel);
+        if (p && p.getAttribute('d') !== st.before) st.t1 = performance.now();
+    });
+    st.obs.observe(fig, {attributes: true, attributeFilter: ['d'], subtree: true, childList: true});
+    return true;
+}"""
+
+LATENCY_ARM_JS = """(pathSel) => { const st = window.__stpxLat; st.t0 = null; st.t1 = null;
+    st.before = document.querySelector(pathSel).getAttribute('d'); st.armed = true; }"""
+
+
+def measure_key_latency(page, panel: str, name: str, key: str,
+                        timeout: float = 10_000) -> float:
+    """ms from the real keydown on the slider handle to the watched path's ``d`` changing."""
+    sel = first_path_sel(panel)
+    page.evaluate(LATENCY_ARM_JS, sel)
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__stpxLat.t1 !== null", timeout=timeout, polling=10)
+    t0, t1 = page.evaluate("() => [window.__stpxLat.t0, window.__stpxLat.t1]")
+    page.evaluate("() => { window.__stpxLat.armed = false; }")
+    return t1 - t0
