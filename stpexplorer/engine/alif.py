@@ -1,0 +1,124 @@
+r"""Adaptive leaky integrate-and-fire neuron (adaptive threshold).
+
+Membrane (ms, mV, MΩ, nA):
+
+.. math::  \tau_m \dot v = -(v - v_{rest}) + R\,I(t), \qquad
+           \tau_\theta \dot\theta = -\theta, \qquad \text{threshold } v_{th} + \theta
+
+When ``v`` reaches the threshold the neuron spikes, ``v`` is reset to ``v_reset``
+and held there for ``refract_ms``, and θ jumps by ``theta_plus`` (Diehl & Cook 2015;
+the ALIF of Bellec et al. 2018 is the same with threshold ``v_th + β b``). Within a
+step of ``dt_ms`` the input is constant and v and θ are integrated exactly.
+Recorded ``v`` is the value at the end of each step (after a reset), ``thr`` the
+threshold the step was tested against.
+
+Shapes: current (n_steps,); ``v``, ``thr``, ``spikes`` are (*batch, n_steps).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from ._batch import run_batched
+from ._params import as_float_scalar, check_range, params_class, trace_class
+from .protocols import check_current
+
+__all__ = ["ALIFParams", "ALIFTrace", "simulate_alif", "alif_step", "alif_init"]
+
+
+@params_class()
+class ALIFParams:
+    """Adaptive LIF parameters.
+
+    tau_m:      membrane time constant, ms, > 0
+    v_rest:     resting potential, mV
+    v_reset:    reset potential, mV, < v_th
+    v_th:       base threshold, mV, > v_rest
+    R:          membrane resistance, MΩ (R·I in mV for I in nA), >= 0
+    theta_plus: threshold increment per spike, mV, >= 0
+    tau_theta:  threshold relaxation time constant, ms, > 0
+    refract_ms: absolute refractory period, ms, >= 0
+    """
+
+    tau_m: jax.Array = 20.0
+    v_rest: jax.Array = -70.0
+    v_reset: jax.Array = -70.0
+    v_th: jax.Array = -54.0
+    R: jax.Array = 10.0
+    theta_plus: jax.Array = 2.0
+    tau_theta: jax.Array = 200.0
+    refract_ms: jax.Array = 2.0
+
+    def _check(self):
+        check_range("tau_m", self.tau_m, lo=0.0, lo_open=True, unit="ms")
+        check_range("v_rest", self.v_rest, unit="mV")
+        check_range("v_th", self.v_th, unit="mV")
+        check_range("v_reset", self.v_reset, unit="mV")
+        check_range("R", self.R, lo=0.0, unit="MΩ")
+        check_range("theta_plus", self.theta_plus, lo=0.0, unit="mV")
+        check_range("tau_theta", self.tau_theta, lo=0.0, lo_open=True, unit="ms")
+        check_range("refract_ms", self.refract_ms, lo=0.0, unit="ms")
+        if not isinstance(self.v_th, jax.core.Tracer):
+            import numpy as np
+
+            if np.any(np.asarray(self.v_th) <= np.asarray(self.v_rest)):
+                raise ValueError(f"v_th must be > v_rest={float(np.max(self.v_rest)):g} mV, "
+                                 f"got {float(np.min(self.v_th)):g}")
+            if np.any(np.asarray(self.v_reset) >= np.asarray(self.v_th)):
+                raise ValueError(f"v_reset must be < v_th={float(np.min(self.v_th)):g} mV, "
+                                 f"got {float(np.max(self.v_reset)):g}")
+
+
+@trace_class
+class ALIFTrace:
+    v: jax.Array
+    thr: jax.Array
+    spikes: jax.Array
+
+
+def alif_init(p: ALIFParams, dtype):
+    """State (v, theta, refractory steps left)."""
+    return (jnp.zeros((), dtype) + p.v_rest, jnp.zeros((), dtype), jnp.zeros((), jnp.int32))
+
+
+def alif_step(p: ALIFParams, dt, state, current):
+    """One exact step with constant ``current`` (nA); returns (state, (v, thr, spike))."""
+    v, theta, ref = state
+    theta = theta * jnp.exp(-dt / p.tau_theta)
+    v_inf = p.v_rest + p.R * current
+    v = v_inf + (v - v_inf) * jnp.exp(-dt / p.tau_m)
+    refractory = ref > 0
+    v = jnp.where(refractory, p.v_reset, v)
+    thr = p.v_th + theta
+    spike = (v >= thr) & ~refractory
+    v = jnp.where(spike, p.v_reset, v)
+    theta = theta + p.theta_plus * spike
+    n_ref = jnp.round(p.refract_ms / dt).astype(jnp.int32)
+    ref = jnp.where(spike, n_ref, jnp.maximum(ref - 1, 0))
+    return (v, theta, ref), (v, thr, spike.astype(v.dtype))
+
+
+def _simulate(p: ALIFParams, current, dt):
+    def step(state, i):
+        return alif_step(p, dt, state, i)
+
+    _, (v, thr, s) = lax.scan(step, alif_init(p, current.dtype), current)
+    return ALIFTrace(v=v, thr=thr, spikes=s)
+
+
+_single = jax.jit(_simulate)
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None)))
+
+
+def simulate_alif(params: ALIFParams, current, *, dt_ms) -> ALIFTrace:
+    """Simulate an adaptive LIF neuron driven by ``current`` (nA), shape (n_steps,).
+
+    Returns :class:`ALIFTrace` with ``v`` (mV), ``thr`` (mV) and ``spikes``, each (*batch, n_steps).
+    """
+    if not isinstance(params, ALIFParams):
+        raise ValueError(f"params must be an ALIFParams, got {type(params).__name__}")
+    dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
+    i = check_current("current", current)
+    return run_batched(_single, _batched, params, i, dt)

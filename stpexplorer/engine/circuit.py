@@ -1,0 +1,136 @@
+r"""The synapse lab: presynaptic trains → STP synapses → adaptive LIF neuron → STDP.
+
+N presynaptic spike trains drive N Tsodyks–Markram synapses (exact method, see
+:mod:`stpexplorer.engine.stp`) onto one adaptive-threshold LIF neuron
+(:mod:`stpexplorer.engine.alif`); the plastic weights ``w_i`` follow trace STDP
+(:mod:`stpexplorer.engine.stdp`) driven by the pre spikes and the neuron's spikes.
+At each step of ``dt_ms``:
+
+.. math::
+    \mathrm{rel}_i = u_i^+ x_i^- s_i, \qquad
+    \mathrm{Wdyn}_i = w_i\,\mathrm{rel}_i \ \text{(held between spikes)}, \qquad
+    I \leftarrow I e^{-dt/\tau_{syn}} + g \textstyle\sum_i w_i\,\mathrm{rel}_i
+
+then the neuron integrates ``I + I_ext`` (nA) for the step and STDP updates ``w``
+with the pre spikes and the neuron's spike of this step. The STP weight ``W`` of
+``params.stp`` scales every synapse (efficacy ``W·w_i·u·x``).
+
+Shapes: ``pre_spikes`` (n_steps, n_syn); ``w0`` scalar or (n_syn,). Outputs
+``u``, ``x``, ``wdyn``, ``w`` are (*batch, n_steps, n_syn); ``v``, ``thr``,
+``spikes``, ``current`` are (*batch, n_steps).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from ._batch import run_batched
+from ._params import as_float_scalar, check_range, params_class, trace_class
+from .alif import ALIFParams, alif_init, alif_step
+from .protocols import check_spikes
+from .stdp import STDPParams, stdp_step
+from .stp import STPParams, _decay, elapsed_since_last_spike, exact_step
+
+__all__ = ["CircuitParams", "CircuitTrace", "simulate_circuit"]
+
+
+@params_class()
+class CircuitParams:
+    """Parameters of the synapse lab.
+
+    stp:     :class:`STPParams` shared by all synapses
+    neuron:  :class:`ALIFParams` of the postsynaptic neuron
+    stdp:    :class:`STDPParams` of the plastic weights
+    tau_syn: synaptic current decay, ms, > 0
+    gain:    current (nA) injected per unit of W·w·u·x released, >= 0
+    i_ext:   constant external current, nA
+    """
+
+    stp: STPParams
+    neuron: ALIFParams
+    stdp: STDPParams
+    tau_syn: jax.Array = 5.0
+    gain: jax.Array = 1.0
+    i_ext: jax.Array = 0.0
+
+    def _check(self):
+        for name, cls in (("stp", STPParams), ("neuron", ALIFParams), ("stdp", STDPParams)):
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(f"{name} must be a {cls.__name__}, got {type(getattr(self, name)).__name__}")
+        check_range("tau_syn", self.tau_syn, lo=0.0, lo_open=True, unit="ms")
+        check_range("gain", self.gain, lo=0.0, unit="nA")
+        check_range("i_ext", self.i_ext, unit="nA")
+
+
+@trace_class
+class CircuitTrace:
+    u: jax.Array
+    x: jax.Array
+    wdyn: jax.Array
+    w: jax.Array
+    v: jax.Array
+    thr: jax.Array
+    spikes: jax.Array
+    current: jax.Array
+
+
+def _simulate(p: CircuitParams, pre, w0, dt):
+    el = elapsed_since_last_spike(pre, dt)
+    e_f = _decay(el, p.stp.tau_f)
+    e_d = _decay(el, p.stp.tau_d)
+    e_syn = jnp.exp(-dt / p.tau_syn)
+    n_syn = pre.shape[1]
+    zeros = jnp.zeros(n_syn, pre.dtype)
+    w_init = jnp.clip(jnp.broadcast_to(w0, (n_syn,)).astype(pre.dtype), p.stdp.w_min, p.stdp.w_max)
+
+    def step(carry, inp):
+        stp_state, wdyn, current, neuron, (w, a_pre, a_post) = carry
+        s, ef, ed = inp
+        stp_state, (u, x, frac) = exact_step(p.stp, stp_state, (s, ef, ed))
+        eff = p.stp.W * w * frac
+        wdyn = jnp.where(s > 0.5, eff, wdyn)
+        current = current * e_syn + p.gain * jnp.sum(eff)
+        neuron, (v, thr, spike) = alif_step(p.neuron, dt, neuron, current + p.i_ext)
+        w, a_pre, a_post = stdp_step(p.stdp, dt, (w, a_pre, a_post), s, spike)
+        carry = (stp_state, wdyn, current, neuron, (w, a_pre, a_post))
+        return carry, (u, x, wdyn, w, v, thr, spike, current)
+
+    init = ((zeros, zeros + 1.0), zeros, jnp.zeros((), pre.dtype), alif_init(p.neuron, pre.dtype),
+            (w_init, zeros, jnp.zeros((), pre.dtype)))
+    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d))
+    u = jnp.where(p.stp.tau_f > 0, u, p.stp.U)
+    x = jnp.where(p.stp.tau_d > 0, x, 1.0)
+    return CircuitTrace(u=u, x=x, wdyn=wdyn, w=w, v=v, thr=thr, spikes=spk, current=cur)
+
+
+_single = jax.jit(_simulate)
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None)))
+
+
+def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> CircuitTrace:
+    """Simulate the synapse lab.
+
+    Args:
+        params: :class:`CircuitParams` (leaves may carry leading batch axes).
+        pre_spikes: (n_steps, n_syn) 0/1 presynaptic trains (e.g. ``poisson_train(..., n_trains=n_syn)``).
+        w0: initial plastic weights, scalar or (n_syn,), clipped into [w_min, w_max].
+        dt_ms: time step, ms.
+
+    Returns:
+        :class:`CircuitTrace`.
+    """
+    if not isinstance(params, CircuitParams):
+        raise ValueError(f"params must be a CircuitParams, got {type(params).__name__}")
+    dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
+    s = check_spikes("pre_spikes", pre_spikes, ndim=2)
+    import numpy as np
+
+    w = np.asarray(w0, dtype=s.dtype)
+    if w.ndim > 1 or (w.ndim == 1 and w.shape[0] != s.shape[1]):
+        raise ValueError(f"w0 must be a scalar or have shape (n_syn={s.shape[1]},), got shape {w.shape}")
+    check_range("w0", w)
+    return run_batched(_single, _batched, params, s, w, dt)

@@ -1,0 +1,119 @@
+r"""Winner-take-all spiking (WTAS) cells with homeostatic adaptive thresholds.
+
+The cell of ngclearn's WTASCell (Tavanaei, Masquelier & Maida 2018). At each step
+of ``dt_ms`` with input current ``j`` (n_units,):
+
+.. math::  v = R\,j\,m, \qquad p = \mathrm{softmax}(v), \qquad s_i = [p_i > \theta_i]\,m_i,
+           \qquad \theta \leftarrow \max(\theta + g_\theta(\textstyle\sum_i s_i - 1),\ 0.025)
+
+where ``m_i = 1`` unless unit i is refractory (less than ``refract_ms`` since its
+last spike, counting the spike step as ``dt_ms``). The thresholds rise when more
+than one unit fires and fall when none does, so they settle where exactly one
+unit wins per step. Because Σ p = 1, thresholds all ≥ 0.5 allow at most one
+spike per step and thresholds all < 1/n force at least one (the reason for
+1/n < θ0 ≪ 0.5, eq. 26 of the paper).
+
+Initial thresholds: ``thr_base + uniform(-thr_jitter, thr_jitter)`` drawn with
+``jax.random.key(seed)``.
+
+Difference from ngclearn: there, a refractory unit has v = 0 but still gets a
+softmax probability and can fire; here a refractory unit cannot fire. With
+``refract_ms = 0`` the two agree spike for spike.
+
+Shapes: current (n_steps, n_units); ``v``, ``p``, ``spikes``, ``thr`` are
+(*batch, n_steps, n_units) with ``thr`` after each step's update.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from ._batch import run_batched
+from ._params import as_float_scalar, check_range, params_class, trace_class
+from .protocols import _as_count, check_current
+
+__all__ = ["WTASParams", "WTASTrace", "simulate_wtas", "initial_thresholds", "THR_FLOOR"]
+
+THR_FLOOR = 0.025
+
+
+@params_class(meta=("n_units",))
+class WTASParams:
+    """WTAS cell parameters.
+
+    n_units:    number of units (static), >= 1
+    thr_base:   base threshold (a probability level), in (0, 1]
+    thr_gain:   threshold increment per extra spike, >= 0
+    refract_ms: refractory period, ms, >= 0
+    thr_jitter: half-width of the uniform jitter of the initial thresholds, >= 0
+    R:          membrane resistance scaling the current, >= 0
+    """
+
+    n_units: int
+    thr_base: jax.Array
+    thr_gain: jax.Array
+    refract_ms: jax.Array
+    thr_jitter: jax.Array
+    R: jax.Array = 1.0
+
+    def _check(self):
+        if isinstance(self.n_units, bool) or not isinstance(self.n_units, (int, np.integer)) or self.n_units < 1:
+            raise ValueError(f"n_units must be an integer >= 1, got {self.n_units!r}")
+        object.__setattr__(self, "n_units", int(self.n_units))
+        check_range("thr_base", self.thr_base, lo=0.0, lo_open=True, hi=1.0)
+        check_range("thr_gain", self.thr_gain, lo=0.0)
+        check_range("refract_ms", self.refract_ms, lo=0.0, unit="ms")
+        check_range("thr_jitter", self.thr_jitter, lo=0.0)
+        check_range("R", self.R, lo=0.0)
+
+
+@trace_class
+class WTASTrace:
+    v: jax.Array
+    p: jax.Array
+    spikes: jax.Array
+    thr: jax.Array
+
+
+def initial_thresholds(p: WTASParams, key):
+    u = jax.random.uniform(key, (p.n_units,), dtype=jnp.asarray(p.thr_base).dtype, minval=-1.0, maxval=1.0)
+    return p.thr_base + p.thr_jitter * u
+
+
+def _simulate(p: WTASParams, current, dt, seed):
+    thr0 = initial_thresholds(p, jax.random.key(seed))
+    rfr0 = jnp.zeros(p.n_units, current.dtype) + p.refract_ms  # not refractory at t = 0
+
+    def step(carry, j):
+        thr, rfr = carry
+        m = (rfr >= p.refract_ms).astype(j.dtype)
+        v = p.R * j * m
+        prob = jax.nn.softmax(v)
+        s = (prob > thr).astype(j.dtype) * m  # a refractory unit cannot fire
+        thr = jnp.maximum(thr + p.thr_gain * (jnp.sum(s) - 1.0), THR_FLOOR)
+        rfr = jnp.where(s > 0.5, dt, rfr + dt)
+        return (thr, rfr), (v, prob, s, thr)
+
+    _, (v, prob, s, thr) = lax.scan(step, (thr0, rfr0), current)
+    return WTASTrace(v=v, p=prob, spikes=s, thr=thr)
+
+
+_single = jax.jit(_simulate)
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None)))
+
+
+def simulate_wtas(params: WTASParams, current, *, dt_ms, seed=0) -> WTASTrace:
+    """Simulate a WTAS layer driven by ``current`` of shape (n_steps, n_units).
+
+    Returns :class:`WTASTrace` with ``v``, ``p`` (softmax probabilities), ``spikes`` and
+    ``thr``, each (*batch, n_steps, n_units). ``seed`` draws the threshold jitter.
+    """
+    if not isinstance(params, WTASParams):
+        raise ValueError(f"params must be a WTASParams, got {type(params).__name__}")
+    dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
+    j = check_current("current", current, n_units=params.n_units)
+    key_seed = np.asarray(_as_count("seed", seed, lo=0), dtype=np.uint32)
+    return run_batched(_single, _batched, params, j, dt, key_seed)
