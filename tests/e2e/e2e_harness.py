@@ -30,6 +30,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+if str(REPO) not in sys.path:          # stpexplorer importable without installation
+    sys.path.append(str(REPO))
 FIXTURES = HERE / "fixtures"
 ARTIFACTS = HERE / "artifacts"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -43,8 +45,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-# Idle-kernel culling used when stpexplorer.cli is not importable (or does not cull).
-CULL_IDLE_TIMEOUT = 20
+# Idle-kernel culling timings for the test servers (passed to stpexplorer.cli builders,
+# or used in the fallback command lines).
+CULL_IDLE_TIMEOUT = 30
 CULL_INTERVAL = 5
 
 # Tab titles of the Explorer, in order, and the panel key each one holds (ui_contract.md).
@@ -65,7 +68,10 @@ HARMLESS_PATTERNS = [
         r"favicon\.ico",
         r"\bDevTools\b",
         r"Download the React DevTools",
-        r"ResizeObserver loop",                  # benign Chromium layout notification
+        r"ResizeObserver loop",
+        r"net::ERR_NAME_NOT_RESOLVED",           # CDN fallbacks: the test machine is offline
+        r"Unsatisfied version .* of shared singleton module",   # webpack federation notice
+        r"No satisfying version .* of shared module",                  # benign Chromium layout notification
         r"Could not load (translation|language pack)",
         r"@jupyterlab/.*(settings|schema).*(validation|is not|deprecat)",
         r"Failed to fetch ipywidgets through the \"jupyter.widget.control\" comm channel",
@@ -115,14 +121,17 @@ def ui_importable() -> tuple[bool, str]:
 def _call_flexibly(fn, nb: Path, port: int, token: str):
     """Call a stpexplorer.cli ``*_command`` builder whose exact signature we do not own.
 
-    Maps our values onto whatever parameter names it declares; returns an argv list.
+    Maps our values onto whatever parameter names it declares (notebook, port, ip,
+    open_browser, cull_idle_timeout, cull_interval, ...); returns an argv list.  The
+    culling *timings* are shortened to the harness's so the reload test finishes in
+    bounded time; the flags themselves (and everything else) are the builder's.
     """
     sig = inspect.signature(fn)
     values = {
         "notebook": str(nb), "notebook_path": str(nb), "path": str(nb), "nb": str(nb),
-        "notebook_dir": str(nb.parent), "root_dir": str(nb.parent),
         "port": port, "ip": "127.0.0.1", "host": "127.0.0.1",
         "no_browser": True, "open_browser": False, "browser": False, "token": token,
+        "cull_idle_timeout": CULL_IDLE_TIMEOUT, "cull_interval": CULL_INTERVAL,
     }
     args, kwargs = [], {}
     params = list(sig.parameters.values())
@@ -151,65 +160,87 @@ def _has_opt(cmd: list[str], needle: str) -> bool:
     return any(needle in c for c in cmd)
 
 
-def voila_cmd(nb: Path, port: int) -> tuple[list[str], str]:
+def _set_opts(cmd: list[str], **opts) -> list[str]:
+    """Set ``--Class.trait=value`` options, replacing an existing occurrence (traitlets
+    refuses a trait given twice on the command line)."""
+    cmd = list(cmd)
+    for key, value in opts.items():
+        key = key.replace("__", ".")
+        flag = f"--{key}={value}"
+        idx = [i for i, c in enumerate(cmd) if c.startswith(f"--{key}=")]
+        if idx:
+            cmd[idx[0]] = flag
+            for i in reversed(idx[1:]):
+                del cmd[i]
+        else:
+            cmd.append(flag)
+    return cmd
+
+
+def _cli():
+    try:
+        import stpexplorer.cli as cli  # type: ignore
+        return cli
+    except Exception:
+        return None
+
+
+def voila_cmd(nb: Path, port: int, token: str) -> tuple[list[str], str]:
     """The Voila command line: stpexplorer.cli.voila_command when importable, else ours.
 
     Returns (argv, source) where source says which one was used.
     """
     cmd, source = None, "fallback (stpexplorer.cli.voila_command not importable)"
-    try:
-        from stpexplorer.cli import voila_command  # type: ignore
-    except Exception:
-        voila_command = None
-    if voila_command is not None:
+    builder = getattr(_cli(), "voila_command", None)
+    if builder is not None:
         try:
-            cmd = _call_flexibly(voila_command, nb, port, "")
+            cmd = _call_flexibly(builder, nb, port, token)
             source = "stpexplorer.cli.voila_command"
         except Exception as exc:  # signature we could not satisfy: say so, use ours
             source = f"fallback (stpexplorer.cli.voila_command failed: {exc!r})"
             cmd = None
     if cmd is None:
-        cmd = [sys.executable, "-m", "voila", str(nb)]
+        cmd = [sys.executable, "-m", "voila", str(nb), "--token"]
     if not _has_opt(cmd, "cull_idle_timeout"):
         cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT}",
                 f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
         if source.startswith("stpexplorer"):
             source += " (+ culling added by the harness: the command had none)"
     # whatever the builder said, the test server is local, on our port, headless
-    cmd += ["--no-browser", "--Voila.ip=127.0.0.1", f"--Voila.port={port}",
-            "--Voila.port_retries=0", "--Voila.show_tracebacks=True"]
+    cmd = [c for c in cmd if c != "--no-browser"]
+    cmd = _set_opts(cmd, Voila__ip="127.0.0.1", Voila__port=port, Voila__port_retries=0,
+                    Voila__open_browser=False, Voila__show_tracebacks=True)
     return cmd, source
 
 
-def lab_cmd(root: Path, port: int, token: str, settings_dir: Path, workspaces_dir: Path
+def lab_cmd(nb: Path, port: int, token: str, settings_dir: Path, workspaces_dir: Path
             ) -> tuple[list[str], str]:
+    """The JupyterLab command line (stpexplorer.cli.lab_command when importable) serving
+    ``nb.parent``, plus test-only settings: no news/update checks, app exposed as
+    ``window.jupyterapp``, scratch settings/workspaces dirs."""
     cmd, source = None, "fallback (stpexplorer.cli.lab_command not importable)"
-    builder = None
-    try:
-        import stpexplorer.cli as cli  # type: ignore
-        builder = getattr(cli, "lab_command", None) or getattr(cli, "jupyterlab_command", None)
-    except Exception:
-        builder = None
+    builder = getattr(_cli(), "lab_command", None)
     if builder is not None:
         try:
-            cmd = _call_flexibly(builder, root, port, token)
-            source = f"stpexplorer.cli.{builder.__name__}"
+            cmd = _call_flexibly(builder, nb, port, token)
+            source = "stpexplorer.cli.lab_command"
         except Exception as exc:
-            source = f"fallback (stpexplorer.cli.{builder.__name__} failed: {exc!r})"
+            source = f"fallback (stpexplorer.cli.lab_command failed: {exc!r})"
             cmd = None
     if cmd is None:
         cmd = [sys.executable, "-m", "jupyterlab"]
     if not _has_opt(cmd, "cull_idle_timeout"):
-        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT * 6}",
+        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT * 20}",
                 f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
-    cmd += ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class="
-            "jupyterlab.handlers.announcements.NeverCheckForUpdate",
-            "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.user_settings_dir={settings_dir}",
-            f"--LabApp.workspaces_dir={workspaces_dir}"]
+    cmd = [c for c in cmd if c != "--no-browser"]
+    cmd = _set_opts(
+        cmd, ServerApp__ip="127.0.0.1", ServerApp__port=port, ServerApp__port_retries=0,
+        IdentityProvider__token=token, ServerApp__allow_root=True,
+        ServerApp__root_dir=nb.parent, ServerApp__open_browser=False,
+        LabApp__extension_manager="readonly", LabApp__news_url="None",
+        LabApp__check_for_updates_class="jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        LabApp__expose_app_in_browser=True, LabApp__user_settings_dir=settings_dir,
+        LabApp__workspaces_dir=workspaces_dir)
     return cmd, source
 
 
@@ -219,9 +250,10 @@ class Server:
     """A Jupyter/Voila server in its own process group; ``stop()`` always cleans up."""
 
     def __init__(self, kind: str, cmd: list[str], scratch: Path, port: int, token: str,
-                 page_path: str, source: str):
+                 page_path: str, source: str, cwd: Path | None = None):
         self.kind, self.cmd, self.scratch, self.port, self.token = kind, cmd, scratch, port, token
         self.page_path, self.source = page_path, source
+        self.cwd = cwd or scratch       # the stpexplorer.cli builders expect cwd = nb dir
         self.base = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
         self.log_path = scratch / f"{kind}-server.log"
@@ -236,11 +268,13 @@ class Server:
             d.mkdir(parents=True, exist_ok=True)
             env[var] = str(d)
         env["JUPYTER_PLATFORM_DIRS"] = "1"
+        if self.token:
+            env["JUPYTER_TOKEN"] = self.token
         env.setdefault("JAX_PLATFORMS", "cpu")
         env["PYTHONPATH"] = os.pathsep.join(
             [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.cmd, cwd=str(self.scratch), env=env,
+        self.proc = subprocess.Popen(self.cmd, cwd=str(self.cwd), env=env,
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -338,9 +372,9 @@ class Server:
 def start_voila(nb_src: Path, scratch: Path) -> Server:
     scratch.mkdir(parents=True, exist_ok=True)
     nb = copy_notebook(nb_src, scratch / "nb")
-    port = free_port()
-    cmd, source = voila_cmd(nb, port)
-    return Server("voila", cmd, scratch, port, "", "/", source).start()
+    port, token = free_port(), uuid.uuid4().hex
+    cmd, source = voila_cmd(nb, port, token)
+    return Server("voila", cmd, scratch, port, token, "/", source, cwd=nb.parent).start()
 
 
 def _lab_settings(settings_dir: Path) -> None:
@@ -362,15 +396,15 @@ def _lab_settings(settings_dir: Path) -> None:
 def start_lab(nb_srcs: dict[str, Path], scratch: Path) -> Server:
     scratch.mkdir(parents=True, exist_ok=True)
     root = scratch / "nb"
-    for name, src in nb_srcs.items():
-        if src.exists():
-            copy_notebook(src, root, f"{name}.ipynb")
+    copies = [copy_notebook(src, root, f"{name}.ipynb")
+              for name, src in nb_srcs.items() if src.exists()]
     settings, workspaces = scratch / "lab-settings", scratch / "lab-workspaces"
     _lab_settings(settings)
     workspaces.mkdir(parents=True, exist_ok=True)
     port, token = free_port(), uuid.uuid4().hex
-    cmd, source = lab_cmd(root, port, token, settings, workspaces)
-    return Server("lab", cmd, scratch, port, token, "/lab", source).start(timeout=120)
+    cmd, source = lab_cmd(copies[0], port, token, settings, workspaces)
+    return Server("lab", cmd, scratch, port, token, "/lab", source,
+                  cwd=root).start(timeout=120)
 
 
 # ----------------------------------------------------------------------------- browser
@@ -546,6 +580,74 @@ def drag_slider(page, panel: str, name: str, dx: float) -> None:
     page.mouse.move(x + dx / 2, y, steps=5)
     page.mouse.move(x + dx, y, steps=5)
     page.mouse.up()
+
+
+OPPOSITE = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight", "PageUp": "PageDown",
+            "PageDown": "PageUp", "ArrowUp": "ArrowDown", "ArrowDown": "ArrowUp"}
+
+
+def wait_readout_change(page, panel: str, name: str, old: str, timeout: float = 5_000) -> bool:
+    try:
+        page.wait_for_function(
+            """([sel, old]) => { const r = document.querySelector(sel + ' .widget-readout');
+                                 return !!r && r.innerText.trim() !== old; }""",
+            arg=[slider_sel(panel, name), old], timeout=timeout)
+        return True
+    except Exception:
+        return False
+
+
+def wait_stable(page, panel: str, quiet_ms: int = 800, timeout: float = 30_000) -> list[str]:
+    """Wait until no path of the panel has changed for ``quiet_ms``."""
+    page.wait_for_function(
+        """([panel, quiet]) => {
+            const st = window.__stpxStable = window.__stpxStable || {};
+            const now = performance.now();
+            const cur = JSON.stringify(Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+                                       .map(p => p.getAttribute('d') || ''));
+            if (st.panel !== panel || st.last !== cur) { st.panel = panel; st.last = cur; st.t = now; return false; }
+            return now - st.t >= quiet;
+        }""", arg=[panel, quiet_ms], timeout=timeout, polling=100)
+    return all_paths(page, panel)
+
+
+def move_slider(page, panel: str, name: str, how: str, *, require_first_path: bool,
+                timeout: float = 15_000) -> dict:
+    """Move a slider by keyboard (``how`` = a key name) or mouse (``how`` = "drag"),
+    bouncing off the range ends; assert the plot changed and the status line shows
+    ``name=<readout>``.  Returns a small record of what happened."""
+    before_paths = all_paths(page, panel)
+    r0 = readout(page, panel, name)
+    if how == "drag":
+        drag_slider(page, panel, name, 40)
+        if not wait_readout_change(page, panel, name, r0):
+            drag_slider(page, panel, name, -40)
+    else:
+        focus_slider(page, panel, name)
+        page.keyboard.press(how)
+        if not wait_readout_change(page, panel, name, r0):      # at the end of the range
+            page.keyboard.press(OPPOSITE.get(how, how))
+    assert wait_readout_change(page, panel, name, r0, timeout=timeout), (
+        f"slider {name!r}: {how} did not change its readout ({r0!r})")
+    r1 = readout(page, panel, name)
+    if require_first_path:
+        try:
+            wait_path_change(page, panel, before_paths[0] if before_paths else None,
+                             timeout=timeout)
+        except Exception:
+            raise AssertionError(f"slider {name!r} {r0}->{r1} via {how}: the watched path "
+                                 f"(first Lines mark of the first figure) did not change")
+    else:
+        try:
+            wait_any_path_change(page, panel, before_paths, timeout=timeout)
+        except Exception:
+            raise AssertionError(f"slider {name!r} {r0}->{r1} via {how}: no plot line changed")
+    try:
+        status = wait_status_shows(page, panel, name, r1, timeout=timeout)
+    except Exception:
+        raise AssertionError(f"slider {name!r} {r0}->{r1} via {how}: status line does not "
+                             f"show '{name}={r1}': {status_text(page, panel)!r}")
+    return {"slider": name, "how": how, "from": r0, "to": r1, "status": status}
 
 
 def click_tab(page, title: str) -> None:
