@@ -287,10 +287,15 @@ def steady_state(params: STPParams, rate_hz):
     """
     _check_params(params, STPParams)
     check_range("rate_hz", rate_hz, lo=0.0, lo_open=True, unit="Hz")
-    rate = jnp.asarray(rate_hz, dtype=jnp.asarray(params.U).dtype)
+    rate = np.asarray(rate_hz, dtype=np.asarray(params.U).dtype) if not isinstance(rate_hz, jax.Array) else rate_hz
+    return _steady(params, rate)
+
+
+@jax.jit
+def _steady(p: STPParams, rate):
     delta = 1000.0 / rate
-    e_f = _decay(delta, params.tau_f)
-    e_d = _decay(delta, params.tau_d)
-    u = params.U / (1.0 - (1.0 - params.U) * e_f)
+    e_f = _decay(delta, p.tau_f)
+    e_d = _decay(delta, p.tau_d)
+    u = p.U / (1.0 - (1.0 - p.U) * e_f)
     x = (1.0 - e_d) / (1.0 - (1.0 - u) * e_d)
-    return u, x, params.W * u * x
+    return u, x, p.W * u * x

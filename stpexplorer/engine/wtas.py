@@ -83,17 +83,18 @@ def initial_thresholds(p: WTASParams, key):
     return p.thr_base + p.thr_jitter * u
 
 
-def _simulate(p: WTASParams, current, dt, seed):
+def _simulate(p: WTASParams, current, dt, seed, active):
     thr0 = initial_thresholds(p, jax.random.key(seed))
     rfr0 = jnp.zeros(p.n_units, current.dtype) + p.refract_ms  # not refractory at t = 0
+    on = active > 0.5
 
     def step(carry, j):
         thr, rfr = carry
         m = (rfr >= p.refract_ms).astype(j.dtype)
         v = p.R * j * m
-        prob = jax.nn.softmax(v)
+        prob = jax.nn.softmax(jnp.where(on, v, -jnp.inf))  # inactive units take no part
         s = (prob > thr).astype(j.dtype) * m  # a refractory unit cannot fire
-        thr = jnp.maximum(thr + p.thr_gain * (jnp.sum(s) - 1.0), THR_FLOOR)
+        thr = jnp.where(on, jnp.maximum(thr + p.thr_gain * (jnp.sum(s) - 1.0), THR_FLOOR), thr)
         rfr = jnp.where(s > 0.5, dt, rfr + dt)
         return (thr, rfr), (v, prob, s, thr)
 
@@ -102,11 +103,15 @@ def _simulate(p: WTASParams, current, dt, seed):
 
 
 _single = jax.jit(_simulate)
-_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None)))
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None, None)))
 
 
-def simulate_wtas(params: WTASParams, current, *, dt_ms, seed=0) -> WTASTrace:
+def simulate_wtas(params: WTASParams, current, *, dt_ms, seed=0, active=None) -> WTASTrace:
     """Simulate a WTAS layer driven by ``current`` of shape (n_steps, n_units).
+
+    ``active`` (optional, (n_units,) of 0/1, at least one 1) lets a panel keep a fixed
+    ``n_units`` (one compiled function) while using fewer units: inactive units get
+    probability 0, never fire, and keep their thresholds.
 
     Returns :class:`WTASTrace` with ``v``, ``p`` (softmax probabilities), ``spikes`` and
     ``thr``, each (*batch, n_steps, n_units). ``seed`` draws the threshold jitter.
@@ -116,4 +121,11 @@ def simulate_wtas(params: WTASParams, current, *, dt_ms, seed=0) -> WTASTrace:
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     j = check_current("current", current, n_units=params.n_units)
     key_seed = np.asarray(_as_count("seed", seed, lo=0), dtype=np.uint32)
-    return run_batched(_single, _batched, params, j, dt, key_seed)
+    if active is None:
+        mask = np.ones(params.n_units, dtype=j.dtype)
+    else:
+        mask = np.asarray(active, dtype=j.dtype)
+        if mask.shape != (params.n_units,) or not np.all((mask == 0) | (mask == 1)) or mask.sum() < 1:
+            raise ValueError(f"active must be a (n_units={params.n_units},) array of 0/1 with at least one 1, "
+                             f"got {np.asarray(active)!r}")
+    return run_batched(_single, _batched, params, j, dt, key_seed, mask)

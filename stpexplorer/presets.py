@@ -1,0 +1,78 @@
+"""Published parameter sets, with their citations.
+
+Each preset names the experiments (panels) it applies to and the values it sets;
+a panel applies the values it has controls for (an STP preset also sets the STP
+sliders of the synapse lab). Times in ms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Preset", "PRESETS", "presets_for", "get_preset"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    panels: tuple[str, ...]
+    values: dict = field(default_factory=dict)
+    citation: str = ""
+    note: str = ""
+
+
+_STP = ("stp", "circuit")
+_THR = ("threshold", "circuit")
+_STDP = ("stdp", "circuit")
+
+PRESETS: dict[str, Preset] = {p.name: p for p in [
+    Preset("TPM98 depressing", _STP, dict(U=0.5, tau_f=0.0, tau_d=800.0),
+           "Tsodyks, Pawelzik & Markram (1998) Neural Comput 10:821, depressing pyramidal-pyramidal synapse"),
+    Preset("TPM98 facilitating", _STP, dict(U=0.03, tau_f=530.0, tau_d=130.0),
+           "Tsodyks, Pawelzik & Markram (1998) Neural Comput 10:821, facilitating pyramidal-interneuron synapse"),
+    Preset("LSM E→E", _STP, dict(U=0.5, tau_f=50.0, tau_d=1100.0),
+           "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Markram et al. (1998)"),
+    Preset("LSM E→I", _STP, dict(U=0.05, tau_f=1200.0, tau_d=125.0),
+           "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Markram et al. (1998)"),
+    Preset("LSM I→E", _STP, dict(U=0.25, tau_f=20.0, tau_d=700.0),
+           "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Gupta et al. (2000)"),
+    Preset("LSM I→I", _STP, dict(U=0.32, tau_f=60.0, tau_d=144.0),
+           "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Gupta et al. (2000)"),
+    Preset("Mongillo 2008 working memory", _STP, dict(U=0.2, tau_f=1500.0, tau_d=200.0),
+           "Mongillo, Barak & Tsodyks (2008) Science 319:1543"),
+    Preset("ngclearn default", _STP, dict(U=0.15, tau_f=750.0, tau_d=50.0),
+           "ngclearn STPDenseSynapse defaults (tau_f=750, tau_d=50, U ~ uniform(0.125, 0.175), mean 0.15)"),
+    Preset("brainstate default", _STP, dict(U=0.15, tau_f=1500.0, tau_d=200.0),
+           "brainstate 0.1 STP defaults (U=0.15, tau_f=1500 ms, tau_d=200 ms)"),
+    Preset("Song 2000 STDP", _STDP, dict(A_plus=0.005, A_minus=0.00525, tau_plus=20.0, tau_minus=20.0,
+                                         w_min=0.0, w_max=1.0, bounds="hard", rule="all_to_all"),
+           "Song, Miller & Abbott (2000) Nat Neurosci 3:919 (A-/A+ = 1.05, tau = 20 ms, w in units of g_max)"),
+    Preset("Bi & Poo 1998 window", _STDP, dict(A_plus=0.0096, A_minus=0.0053, tau_plus=16.8, tau_minus=33.7),
+           "Bi & Poo (1998) J Neurosci 18:10464; time constants of the fit in Bi & Poo (2001) Annu Rev Neurosci"),
+    Preset("van Rossum 2000 soft bounds", _STDP, dict(A_plus=0.01, A_minus=0.0105, tau_plus=20.0,
+                                                      tau_minus=20.0, bounds="soft"),
+           "van Rossum, Bi & Turrigiano (2000) J Neurosci 20:8812 (multiplicative depression)"),
+    Preset("Diehl & Cook 2015 thresholds", _THR, dict(v_rest=-65.0, v_th=-52.0, tau_m=100.0, theta_plus=0.05,
+                                                       tau_theta=1e7, alif_refract_ms=5.0),
+           "Diehl & Cook (2015) Front Comput Neurosci 9:99 (excitatory neurons, adaptive threshold theta)"),
+    Preset("Spike-frequency adaptation", _THR, dict(v_rest=-70.0, v_th=-54.0, tau_m=20.0, theta_plus=3.0,
+                                                     tau_theta=300.0, alif_refract_ms=2.0),
+           "Adaptive threshold in the style of Bellec et al. (2018) NeurIPS, ALIF with beta*b = theta"),
+    Preset("Tavanaei 2018 WTAS", ("threshold",), dict(thr_base=0.15, thr_gain=0.002, thr_jitter=0.05,
+                                                      refract_ms=0.0),
+           "Tavanaei, Masquelier & Maida (2018) Neurocomputing 302:35 (1/n < theta0 << 0.5, eq. 26); ngclearn WTASCell"),
+]}
+
+
+def presets_for(panel: str) -> list[str]:
+    """Names of the presets that apply to ``panel``."""
+    return [name for name, p in PRESETS.items() if panel in p.panels]
+
+
+def get_preset(name: str, panel: str | None = None) -> Preset:
+    """The preset ``name``; ValueError naming the valid ones otherwise."""
+    valid = presets_for(panel) if panel else list(PRESETS)
+    if name not in PRESETS or name not in valid:
+        raise ValueError(f"unknown preset {name!r}" + (f" for panel {panel!r}" if panel else "")
+                         + f"; valid presets: {', '.join(repr(v) for v in valid)}")
+    return PRESETS[name]
