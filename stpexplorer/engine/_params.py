@@ -37,7 +37,9 @@ def _as_leaf(name: str, value: Any):
     if _is_tracer(value):
         return value.astype(dtype) if value.dtype != dtype else value
     if isinstance(value, jax.Array):
-        return value.astype(dtype) if value.dtype != dtype else value
+        # concrete JAX arrays become numpy too: jit caches numpy and device arrays under
+        # different keys, and one kind of leaf means one compiled function
+        value = np.asarray(value)
     try:
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):

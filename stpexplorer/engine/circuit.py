@@ -78,8 +78,7 @@ class CircuitTrace:
     current: jax.Array
 
 
-def _simulate(p: CircuitParams, pre, w0, dt):
-    el = elapsed_since_last_spike(pre, dt)
+def _simulate(p: CircuitParams, pre, el, w0, dt):
     e_f = _decay(el, p.stp.tau_f)
     e_d = _decay(el, p.stp.tau_d)
     e_syn = jnp.exp(-dt / p.tau_syn)
@@ -108,7 +107,7 @@ def _simulate(p: CircuitParams, pre, w0, dt):
 
 
 _single = jax.jit(_simulate)
-_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None)))
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None, None)))
 
 
 def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> CircuitTrace:
@@ -133,4 +132,4 @@ def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> Circuit
     if w.ndim > 1 or (w.ndim == 1 and w.shape[0] != s.shape[1]):
         raise ValueError(f"w0 must be a scalar or have shape (n_syn={s.shape[1]},), got shape {w.shape}")
     check_range("w0", w)
-    return run_batched(_single, _batched, params, s, w, dt)
+    return run_batched(_single, _batched, params, s, elapsed_since_last_spike(s, dt), w, dt)

@@ -25,9 +25,10 @@ held at U); ``tau_d = 0`` switches depression off (x stays 1).
 
 Methods
 -------
-``"exact"`` (default): u and x decay exactly from the last spike, ``exp(-(t - t_last)/τ)``,
-so the release equals the recursion above for any dt up to float round-off
-(no per-step product of rounded decay factors, whose error grows with the number of steps).
+``"exact"`` (default): event-driven. The recursion above runs over the spikes only, and
+u and x at every step decay exactly from the last spike, ``exp(-(t - t_last)/τ)``, so the
+release equals the recursion for any dt up to float round-off (no per-step product of
+rounded decay factors, whose error grows with the number of steps).
 ``"euler"``: forward Euler in dt, the scheme of ngclearn and the Neuromatch tutorials::
 
     u <- u - (dt/τf) u + U (1 - u) s;  release = W u x s;  x <- x + (dt/τd)(1 - x) - u x s
@@ -116,23 +117,22 @@ def _decay(elapsed, tau):
     return jnp.where(on, jnp.exp(-elapsed / jnp.where(on, tau, 1.0)), 0.0)
 
 
-def elapsed_since_last_spike(spikes, dt):
-    """Time (ms) from the last spike strictly before each step to that step, per column.
+def elapsed_since_last_spike(spikes, dt) -> np.ndarray:
+    """Host-side: time (ms) from the last spike strictly before each step to that step.
 
     Steps before the first spike get the time since t = -dt (any value works: the
-    state is at rest there). Works on (n_steps,) and (n_steps, n) arrays.
+    state is at rest there). Works on (n_steps,) and (n_steps, n) numpy arrays.
     """
-    n = spikes.shape[0]
-    idx = lax.broadcasted_iota(jnp.int32, spikes.shape, 0)
-    last_incl = lax.cummax(jnp.where(spikes > 0.5, idx, -1), axis=0)
-    last_before = jnp.concatenate([jnp.full_like(last_incl[:1], -1), last_incl[:-1]], axis=0)
-    del n
-    return (idx - last_before).astype(dt.dtype) * dt
+    s = np.asarray(spikes) > 0.5
+    idx = np.arange(s.shape[0]).reshape((-1,) + (1,) * (s.ndim - 1))
+    last_incl = np.maximum.accumulate(np.where(s, idx, -1), axis=0)
+    last_before = np.concatenate([np.full_like(last_incl[:1], -1), last_incl[:-1]], axis=0)
+    return ((idx - last_before) * float(dt)).astype(s.dtype if s.dtype.kind == "f" else np.asarray(dt).dtype)
 
 
 def exact_step(p: STPParams, carry, inputs):
-    """One step of the exact model. carry = (u+, x+) after the last spike;
-    inputs = (spike, e_f, e_d) with the decay factors from that spike to now."""
+    """One step of the exact model (used by the circuit). carry = (u+, x+) after the last
+    spike; inputs = (spike, e_f, e_d) with the decay factors from that spike to now."""
     u_last, x_last = carry
     s, e_f, e_d = inputs
     u_pre = u_last * e_f
@@ -148,48 +148,74 @@ def exact_step(p: STPParams, carry, inputs):
     return (u_new, x_new), (u_now, x_now, frac * s)
 
 
-def _exact(p: STPParams, spikes, dt):
-    el = elapsed_since_last_spike(spikes, dt)
-    e_f = _decay(el, p.tau_f)
-    e_d = _decay(el, p.tau_d)
-    zero = jnp.zeros((), spikes.dtype)
-    _, (u, x, frac) = lax.scan(partial(exact_step, p), (zero, zero + 1.0), (spikes, e_f, e_d))
+def spike_index(spikes: np.ndarray):
+    """Host-side event index of a (n_steps,) train: (spike steps padded to n_steps,
+    spikes so far at each step, number of spikes), all int32."""
+    n = spikes.shape[0]
+    idx = np.flatnonzero(spikes).astype(np.int32)
+    padded = np.zeros(n, np.int32)
+    padded[: idx.size] = idx
+    # spikes so far: k repeated from spike k-1 up to spike k (cheaper than a cumsum)
+    count = np.repeat(np.arange(idx.size + 1, dtype=np.int32), np.diff(idx, prepend=0, append=n))
+    return padded, count, np.int32(idx.size)
+
+
+def _exact(p: STPParams, spikes, index, dt):
+    """Event-driven exact solution: the recursion runs over the spikes only (a loop with a
+    traced trip count, so trains with different spike counts share one compiled function);
+    the per-step traces then decay from the last spike, all steps at once."""
+    idx, count, n_sp = index
+    n = spikes.shape[0]
+    dtype = spikes.dtype
+
+    def at_spike(k, c):
+        u, x, us, xs, fs = c
+        interval = (idx[k] - idx[jnp.maximum(k - 1, 0)]).astype(dtype) * dt
+        u_pre = u * _decay(interval, p.tau_f)
+        x_pre = 1.0 + (x - 1.0) * _decay(interval, p.tau_d)
+        u_jump = u_pre + p.U * (1.0 - u_pre)
+        frac = u_jump * x_pre  # u after the jump, x before depletion
+        x_dep = x_pre - frac
+        return u_jump, x_dep, us.at[k].set(u_jump), xs.at[k].set(x_dep), fs.at[k].set(frac)
+
+    zero = jnp.zeros((), dtype)
+    buf = jnp.zeros(n, dtype)
+    _, _, us, xs, fs = lax.fori_loop(0, n_sp, at_spike, (zero, zero + 1.0, buf, buf + 1.0, buf))
+    k = jnp.maximum(count - 1, 0)  # the last spike at or before each step
+    seen = count > 0
+    since = (jnp.arange(n, dtype=jnp.int32) - idx[k]).astype(dtype) * dt
+    u = jnp.where(seen, us[k] * _decay(since, p.tau_f), 0.0)
+    x = jnp.where(seen, 1.0 + (xs[k] - 1.0) * _decay(since, p.tau_d), 1.0)
+    wdyn = jnp.where(seen, p.W * fs[k], 0.0)
     u = jnp.where(p.tau_f > 0, u, p.U)  # facilitation off: u is held at U
     x = jnp.where(p.tau_d > 0, x, 1.0)  # depression off: x stays 1
-    return u, x, p.W * frac
+    return STPTrace(u=u, x=x, wdyn=wdyn, release=wdyn * spikes)
 
 
-def _euler(p: STPParams, spikes, dt):
+def _euler(p: STPParams, spikes, index, dt):
+    del index
     a_f = jnp.where(p.tau_f > 0, dt / jnp.where(p.tau_f > 0, p.tau_f, 1.0), 0.0)
     a_d = jnp.where(p.tau_d > 0, dt / jnp.where(p.tau_d > 0, p.tau_d, 1.0), 0.0)
 
     def step(carry, s):
-        u, x = carry
+        u, x, wdyn = carry
         u = jnp.where(p.tau_f > 0, u - a_f * u + p.U * (1.0 - u) * s, p.U)
-        rel = u * x * s
+        rel = p.W * u * x * s
+        wdyn = jnp.where(s > 0.5, rel, wdyn)
         x = jnp.where(p.tau_d > 0, x + a_d * (1.0 - x) - u * x * s, x)
-        return (u, x), (u, x, rel)
+        return (u, x, wdyn), (u, x, wdyn, rel)
 
     zero = jnp.zeros((), spikes.dtype)
-    _, (u, x, frac) = lax.scan(step, (zero, zero + 1.0), spikes)
-    return u, x, p.W * frac
+    _, (u, x, wdyn, rel) = lax.scan(step, (zero, zero + 1.0, zero), spikes)
+    return STPTrace(u=u, x=x, wdyn=wdyn, release=rel)
 
 
-def hold_last(release, spikes):
-    """The last release at or before each step (0 before the first spike)."""
-    idx = lax.broadcasted_iota(jnp.int32, spikes.shape, 0)
-    last = lax.cummax(jnp.where(spikes > 0.5, idx, -1), axis=0)
-    held = jnp.take_along_axis(release, jnp.maximum(last, 0), axis=0)
-    return jnp.where(last >= 0, held, 0.0)
-
-
-def _simulate(p: STPParams, spikes, dt, method: str) -> STPTrace:
-    u, x, rel = (_exact if method == "exact" else _euler)(p, spikes, dt)
-    return STPTrace(u=u, x=x, wdyn=hold_last(rel, spikes), release=rel)
+def _simulate(p: STPParams, spikes, index, dt, method: str) -> STPTrace:
+    return (_exact if method == "exact" else _euler)(p, spikes, index, dt)
 
 
 _single = {m: jax.jit(partial(_simulate, method=m)) for m in METHODS}
-_batched = {m: jax.jit(jax.vmap(partial(_simulate, method=m), in_axes=(0, None, None))) for m in METHODS}
+_batched = {m: jax.jit(jax.vmap(partial(_simulate, method=m), in_axes=(0, None, None, None))) for m in METHODS}
 
 
 def _check_params(params, cls, name="params"):
@@ -214,7 +240,7 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     s = check_spikes("spikes", spikes, ndim=1)
-    return run_batched(_single[method], _batched[method], params, s, dt)
+    return run_batched(_single[method], _batched[method], params, s, spike_index(s), dt)
 
 
 # -- event-driven sweep ---------------------------------------------------------------
