@@ -1,0 +1,147 @@
+"""Short-term plasticity panel: Tsodyks–Markram synapse driven by a spike protocol.
+
+Figures
+-------
+``stpx-fig-traces``  u(t), x(t), Wdyn(t) on one time axis, the release at each spike
+                     (dots), the analytic steady-state levels u*, x*, release* (dashed)
+                     and the presynaptic spikes (ticks under the traces).
+``stpx-fig-ratio``   release per spike divided by the first (paired-pulse / train ratios).
+``stpx-fig-rate``    steady-state release vs rate (log rate axis) with the 1/r law
+                     W/(r·τd) above r_lim = 1/(U·τd) and the current rate marked.
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import numpy as np
+from bqplot import LinearScale, LogScale, Scatter
+
+from ._base import COLORS, Panel, dec, fig, hline, lines, ticks, x_axis, y_axis
+
+__all__ = ["STPPanel"]
+
+_SPK_LO, _SPK_HI = -0.13, -0.03
+
+
+class STPPanel(Panel):
+    """Tsodyks–Markram STP: traces, per-spike ratios and steady state vs rate."""
+
+    key = "stp"
+    groups = [("Synapse", ["U", "tau_f", "tau_d", "W", "method"]),
+              ("Protocol", ["protocol", "rate_hz", "n_spikes", "probe_delay_ms", "interval_ms", "seed",
+                            "dt_ms", "duration_ms"])]
+
+    def _build(self):
+        x = self.x
+        y = LinearScale(min=_SPK_LO - 0.04, max=1.05)
+        L = self.lines
+        L["u"] = lines(x, y, color=COLORS["orange"], label="u (utilisation)")
+        L["x"] = lines(x, y, color=COLORS["blue"], label="x (resources)")
+        L["wdyn"] = lines(x, y, color=COLORS["green"], label="Wdyn = last release")
+        L["release"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32),
+                               scales={"x": x, "y": y}, colors=[COLORS["red"]], default_size=24,
+                               marker="circle", labels=["release at spikes"], display_legend=True)
+        L["u_star"] = lines(x, y, color=COLORS["orange"], dash=True, width=1, label="u*")
+        L["x_star"] = lines(x, y, color=COLORS["blue"], dash=True, width=1, label="x*")
+        L["release_star"] = lines(x, y, color=COLORS["red"], dash=True, width=1, label="release*")
+        L["spikes"] = lines(x, y, color=COLORS["grey"], width=1)
+        self._y = y
+        f1 = fig("traces", [L[k] for k in ("u", "x", "wdyn", "release", "u_star", "x_star",
+                                           "release_star", "spikes")],
+                 [x_axis(x, "time (ms)"), y_axis(y, "u, x, W·u·x (ticks: spikes)")],
+                 title="Synapse state", height=300)
+
+        xr, yr = LinearScale(), LinearScale(min=0.0)
+        L["ratio"] = lines(xr, yr, color=COLORS["blue"], label="release n / release 1", marker="circle",
+                           marker_size=20)
+        L["ratio_one"] = lines(xr, yr, color=COLORS["grey"], dash=True, width=1)
+        f2 = fig("ratio", [L["ratio"], L["ratio_one"]],
+                 [x_axis(xr, "spike number"), y_axis(yr, "release / first release")],
+                 title="Paired-pulse / train ratio", height=250)
+
+        xs, ys = LogScale(), LinearScale(min=0.0)
+        L["rate_curve"] = lines(xs, ys, color=COLORS["green"], label="release* (steady state)")
+        L["one_over_r"] = lines(xs, ys, color=COLORS["purple"], dash=True, width=1, label="W/(r·τd)")
+        L["r_lim"] = lines(xs, ys, color=COLORS["grey"], dash=True, width=1, label="r_lim = 1/(U·τd)")
+        L["rate_marker"] = lines(xs, ys, color=COLORS["red"], width=1, label="current rate")
+        L["rate_point"] = Scatter(x=np.ones(1, np.float32), y=np.zeros(1, np.float32),
+                                  scales={"x": xs, "y": ys}, colors=[COLORS["red"]], default_size=40)
+        f3 = fig("rate", [L[k] for k in ("rate_curve", "one_over_r", "r_lim", "rate_marker", "rate_point")],
+                 [x_axis(xs, "rate (Hz)"), y_axis(ys, "steady-state release")],
+                 title="Steady state vs rate", height=250)
+        self._rate_y = ys
+        self.figures.update(traces=f1, ratio=f2, rate=f3)
+        lay = W.Layout(width="50%", min_width="320px")
+        f2.layout.width = f3.layout.width = "100%"
+        return W.VBox([f1, W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay)],
+                                  layout=W.Layout(flex_flow="row wrap", width="100%"))],
+                      layout=W.Layout(width="100%"))
+
+    def _inactive(self, v):
+        proto = v.get("protocol")
+        if proto == "poisson":
+            return {"n_spikes", "probe_delay_ms", "interval_ms"}
+        if proto == "paired":
+            return {"rate_hz", "n_spikes", "probe_delay_ms", "seed"}
+        return {"interval_ms", "seed"}
+
+    def _plot_data(self, r, v):
+        t = r["t"]
+        T = float(t[-1])
+        d = {}
+        for k in ("u", "x", "wdyn"):
+            xx, yy = dec(t, r[k])
+            d[k] = {"x": xx, "y": yy}
+        d["release"] = {"x": np.asarray(r["spike_times"], np.float32),
+                        "y": np.asarray(r["release_at_spikes"], np.float32)}
+        for k in ("u_star", "x_star", "release_star"):
+            xx, yy = hline(0.0, T, r[k])
+            d[k] = {"x": xx, "y": yy}
+        xx, yy = ticks(r["spike_times"], _SPK_LO, _SPK_HI)
+        d["spikes"] = {"x": xx, "y": yy}
+        top = max(1.0, float(np.nanmax(r["wdyn"])) if r["wdyn"].size else 1.0) * 1.05
+        d["_y"] = {"max": top}
+
+        ratio = np.asarray(r["release_ratio"], np.float32)
+        n = np.arange(1, ratio.size + 1, dtype=np.float32)
+        if ratio.size == 0:
+            n, ratio = np.ones(1, np.float32), np.full(1, np.nan, np.float32)
+        d["ratio"] = {"x": n, "y": ratio}
+        d["ratio_one"] = {"x": np.array([1, max(2, n[-1])], np.float32), "y": np.ones(2, np.float32)}
+
+        rates = np.asarray(r["rates"], np.float32)
+        curve = np.asarray(r["release_star_curve"], np.float32)
+        d["rate_curve"] = {"x": rates, "y": curve}
+        ymax = float(max(np.nanmax(curve), v["W"] * v["U"], 1e-3)) * 1.1
+        if v["tau_d"] > 0:
+            law = v["W"] * 1000.0 / (rates * v["tau_d"])
+            law = np.where(law <= ymax, law, np.nan).astype(np.float32)
+        else:
+            law = np.full(rates.shape, np.nan, np.float32)
+        d["one_over_r"] = {"x": rates, "y": law}
+        r_lim = r["r_lim_hz"]
+        if math.isfinite(r_lim) and rates[0] <= r_lim <= rates[-1]:
+            d["r_lim"] = {"x": np.array([r_lim, r_lim], np.float32), "y": np.array([0, ymax], np.float32)}
+        else:
+            d["r_lim"] = {"x": rates[:2], "y": np.full(2, np.nan, np.float32)}
+        rate = float(r["rate_hz_effective"])
+        rate_c = min(max(rate, float(rates[0])), float(rates[-1]))
+        d["rate_marker"] = {"x": np.array([rate_c, rate_c], np.float32), "y": np.array([0, ymax], np.float32)}
+        d["rate_point"] = {"x": np.array([rate_c], np.float32),
+                           "y": np.array([r["release_star"]], np.float32)}
+        d["_rate_y"] = {"max": ymax}
+        return d
+
+    @property
+    def _marks(self):
+        return {"_y": self._y, "_rate_y": self._rate_y}
+
+    def _summary(self, r):
+        rel = r["release_at_spikes"]
+        first = float(rel[0]) if rel.size else float("nan")
+        r_lim = r["r_lim_hz"]
+        lim = f"{r_lim:.3g} Hz" if math.isfinite(r_lim) else "∞"
+        return (f"first release {first:.3f} · release* {r['release_star']:.3f} at "
+                f"{r['rate_hz_effective']:.3g} Hz · r_lim {lim} · {rel.size} spikes")
