@@ -86,21 +86,26 @@ def _simulate(p: CircuitParams, pre, el, w0, dt):
     zeros = jnp.zeros(n_syn, pre.dtype)
     w_init = jnp.clip(jnp.broadcast_to(w0, (n_syn,)).astype(pre.dtype), p.stdp.w_min, p.stdp.w_max)
 
+    e_pre = jnp.exp(-el / p.stdp.tau_plus)
+
     def step(carry, inp):
-        stp_state, wdyn, current, neuron, (w, a_pre, a_post) = carry
-        s, ef, ed = inp
+        stp_state, wdyn, current, neuron, (w, a_pre, a_post), k_post = carry
+        s, ef, ed, ep = inp
         stp_state, (u, x, frac) = exact_step(p.stp, stp_state, (s, ef, ed))
         eff = p.stp.W * w * frac
         wdyn = jnp.where(s > 0.5, eff, wdyn)
         current = current * e_syn + p.gain * jnp.sum(eff)
         neuron, (v, thr, spike) = alif_step(p.neuron, dt, neuron, current + p.i_ext)
-        w, a_pre, a_post = stdp_step(p.stdp, dt, (w, a_pre, a_post), s, spike)
-        carry = (stp_state, wdyn, current, neuron, (w, a_pre, a_post))
+        # the post trace decays from the neuron's last spike, k_post steps ago
+        e_post = jnp.exp(-(k_post + 1).astype(dt.dtype) * dt / p.stdp.tau_minus)
+        (w, a_pre, a_post), _ = stdp_step(p.stdp, (w, a_pre, a_post), s, spike, ep, e_post)
+        k_post = jnp.where(spike > 0.5, 0, k_post + 1)
+        carry = (stp_state, wdyn, current, neuron, (w, a_pre, a_post), k_post)
         return carry, (u, x, wdyn, w, v, thr, spike, current)
 
     init = ((zeros, zeros + 1.0), zeros, jnp.zeros((), pre.dtype), alif_init(p.neuron, pre.dtype),
-            (w_init, zeros, jnp.zeros((), pre.dtype)))
-    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d))
+            (w_init, zeros, jnp.zeros((), pre.dtype)), jnp.zeros((), jnp.int32))
+    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d, e_pre))
     u = jnp.where(p.stp.tau_f > 0, u, p.stp.U)
     x = jnp.where(p.stp.tau_d > 0, x, 1.0)
     return CircuitTrace(u=u, x=x, wdyn=wdyn, w=w, v=v, thr=thr, spikes=spk, current=cur)

@@ -1,6 +1,7 @@
 r"""Trace-based spike-timing-dependent plasticity (pair rule).
 
-Traces (ms) decay exactly between steps and jump at spikes:
+Traces (ms) decay exactly from their last spike (``a(t) = a(t_last^+) e^{-(t - t_last)/τ}``,
+no per-step product of rounded factors) and jump at spikes:
 
 .. math::  \tau_+ \dot a_{pre} = -a_{pre}, \qquad \tau_- \dot a_{post} = -a_{post}
 
@@ -41,6 +42,7 @@ from jax import lax
 from ._batch import run_batched
 from ._params import as_float_scalar, check_range, params_class, trace_class
 from .protocols import check_spikes
+from .stp import elapsed_since_last_spike
 
 __all__ = ["STDPParams", "STDPTrace", "simulate_stdp", "stdp_window", "stdp_step", "RULES", "BOUNDS"]
 
@@ -97,11 +99,14 @@ class STDPTrace:
     post_trace: jax.Array
 
 
-def stdp_step(p: STDPParams, dt, carry, pre_s, post_s):
-    """One step: decay traces, update w from earlier spikes' traces, add this step's spikes."""
-    w, a_pre, a_post = carry
-    a_pre = a_pre * jnp.exp(-dt / p.tau_plus)
-    a_post = a_post * jnp.exp(-dt / p.tau_minus)
+def stdp_step(p: STDPParams, carry, pre_s, post_s, e_pre, e_post):
+    """One step. carry = (w, a_pre+, a_post+) with the traces just after their last spike;
+    e_pre / e_post = exp(-(time since that spike)/tau): the traces decay exactly from the
+    last spike (no per-step product of rounded factors). Weight updates use the traces of
+    earlier spikes; then this step's spikes are added. Returns (carry, (w, a_pre, a_post))."""
+    w, pre_last, post_last = carry
+    a_pre = pre_last * e_pre
+    a_post = post_last * e_post
     pot = p.A_plus * a_pre * post_s
     dep = p.A_minus * a_post * pre_s
     if p.bounds == "soft":
@@ -115,22 +120,26 @@ def stdp_step(p: STDPParams, dt, carry, pre_s, post_s):
     else:
         a_pre = a_pre + pre_s
         a_post = a_post + post_s
-    return w, a_pre, a_post
+    pre_last = jnp.where(pre_s > 0.5, a_pre, pre_last)
+    post_last = jnp.where(post_s > 0.5, a_post, post_last)
+    return (w, pre_last, post_last), (w, a_pre, a_post)
 
 
-def _simulate(p: STDPParams, pre, post, w0, dt):
+def _simulate(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
+    e_pre = jnp.exp(-el_pre / p.tau_plus)
+    e_post = jnp.exp(-el_post / p.tau_minus)
+
     def step(carry, s):
-        carry = stdp_step(p, dt, carry, *s)
-        return carry, carry
+        return stdp_step(p, carry, *s)
 
     zero = jnp.zeros(pre.shape[1:], pre.dtype)
     w_init = jnp.clip(jnp.broadcast_to(w0, pre.shape[1:]).astype(pre.dtype), p.w_min, p.w_max)
-    _, (w, a_pre, a_post) = lax.scan(step, (w_init, zero, zero), (pre, post))
+    _, (w, a_pre, a_post) = lax.scan(step, (w_init, zero, zero), (pre, post, e_pre, e_post))
     return STDPTrace(w=w, pre_trace=a_pre, post_trace=a_post)
 
 
 _single = jax.jit(_simulate)
-_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None, None)))
+_batched = jax.jit(jax.vmap(_simulate, in_axes=(0, None, None, None, None, None, None)))
 
 
 def _check_w0(w0):
@@ -157,16 +166,17 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
     if a.shape != b.shape:
         raise ValueError(f"post must have the shape of pre {a.shape}, got shape {b.shape}")
     w = _check_w0(w0)
-    return run_batched(_single, _batched, params, a, b, w, dt)
+    el = (elapsed_since_last_spike(a, dt), elapsed_since_last_spike(b, dt))
+    return run_batched(_single, _batched, params, a, b, *el, w, dt)
 
 
-def _window(p: STDPParams, pre, post, w0, dt):
-    tr = jax.vmap(_simulate, in_axes=(None, 0, 0, None, None))(p, pre, post, w0, dt)
+def _window(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
+    tr = jax.vmap(_simulate, in_axes=(None, 0, 0, 0, 0, None, None))(p, pre, post, el_pre, el_post, w0, dt)
     return tr.w[:, -1] - jnp.clip(w0, p.w_min, p.w_max)
 
 
 _window_single = jax.jit(_window)
-_window_batched = jax.jit(jax.vmap(_window, in_axes=(0, None, None, None, None)))
+_window_batched = jax.jit(jax.vmap(_window, in_axes=(0, None, None, None, None, None, None)))
 
 
 def window_trains(delta_t_ms, dt_ms):
@@ -201,5 +211,7 @@ def stdp_window(params: STDPParams, delta_t_ms, *, dt_ms, w0=0.5):
     w = _check_w0(w0)
     pre, post, _ = window_trains(delta_t_ms, dt)
     dtype = dt.dtype
-    out = run_batched(_window_single, _window_batched, params, pre.astype(dtype), post.astype(dtype), w, dt)
+    pre, post = pre.T.astype(dtype), post.T.astype(dtype)  # (n_steps, n_dt): time first for the host index
+    el = (elapsed_since_last_spike(pre, dt).T, elapsed_since_last_spike(post, dt).T)
+    out = run_batched(_window_single, _window_batched, params, pre.T, post.T, *el, w, dt)
     return out if np.ndim(delta_t_ms) else out[..., 0]
