@@ -98,11 +98,11 @@ def fig(name: str, marks, axes, *, title: str = "", height: int = 230, legend: s
 
 
 def x_axis(scale, label):
-    return Axis(scale=scale, label=label, num_ticks=6)
+    return Axis(scale=scale, label=label, side="bottom", num_ticks=6)
 
 
 def y_axis(scale, label, side="left"):
-    return Axis(scale=scale, label=label, orientation="vertical", side=side, num_ticks=5,
+    return Axis(scale=scale, label=label, side=side, num_ticks=5,
                 label_offset="40px")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
-from bqplot import ColorScale, HeatMap, LinearScale, Axis
+from bqplot import ColorAxis, ColorScale, HeatMap, LinearScale
 
 from ._base import COLORS, CYCLE, Panel, dec, fig, lines, ticks, x_axis, y_axis
 
@@ -56,7 +56,7 @@ class ThresholdPanel(Panel):
         L["p"] = HeatMap(x=np.arange(2, dtype=np.float32), y=np.arange(2, dtype=np.float32),
                          color=np.zeros((2, 2), np.float32), scales={"x": xh, "y": yh, "color": cs})
         f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), y_axis(yh, "unit"),
-                                      Axis(scale=cs, orientation="vertical", side="right", label="p")],
+                                      ColorAxis(scale=cs, side="right", label="p")],
                  title="softmax probabilities p_i", height=200)
 
         yv = LinearScale()

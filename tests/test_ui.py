@@ -1,0 +1,431 @@
+"""Headless tests of the widget panels (no browser): stpexplorer.ui against docs/ui_contract.md."""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pytest.importorskip("ipywidgets")
+pytest.importorskip("bqplot")
+
+import ipywidgets as W  # noqa: E402
+from bqplot import Lines  # noqa: E402
+
+from stpexplorer import engine  # noqa: E402
+from stpexplorer.experiments import EXPERIMENTS, dump_json  # noqa: E402
+from stpexplorer.ui import CircuitPanel, Explorer, STDPPanel, STPPanel, ThresholdPanel  # noqa: E402
+from stpexplorer.ui._decimate import MAX_POINTS, decimate, decimate_columns  # noqa: E402
+from stpexplorer.ui._format import d3_format, float_format  # noqa: E402
+
+PANELS = {"stp": STPPanel, "threshold": ThresholdPanel, "stdp": STDPPanel, "circuit": CircuitPanel}
+#: mark name -> per-step result key: marks that must hold the experiment's trace, decimated
+TRACE_MARKS = {
+    "stp": {"u": "u", "x": "x", "wdyn": "wdyn"},
+    "threshold": {"v": "alif_v", "alif_thr": "alif_thr"},
+    "stdp": {"w": "w", "pre_trace": "pre_trace", "post_trace": "post_trace"},
+    "circuit": {"u": "u_mean", "x": "x_mean", "wdyn": "wdyn_mean", "v": "v", "thr": "thr", "w": "w_mean"},
+}
+FIRST_FIG = {"stp": "traces", "threshold": "wtas", "stdp": "traces", "circuit": "stp"}
+
+
+def snapshot(panel) -> dict:
+    """Every mark's data traits, as bytes (comparable)."""
+    out = {}
+    for name, m in panel.lines.items():
+        for tr in ("x", "y", "color"):
+            if m.has_trait(tr):
+                a = getattr(m, tr)
+                if a is not None:
+                    a = np.asarray(a)
+                    out[(name, tr)] = (a.shape, a.tobytes())
+    return out
+
+
+def assert_marks_hold(panel, values=None):
+    values = values if values is not None else panel.values
+    res = EXPERIMENTS[panel.key].run(values)
+    for mark, key in TRACE_MARKS[panel.key].items():
+        xd, yd = decimate(res["t"], res[key])
+        m = panel.lines[mark]
+        np.testing.assert_allclose(m.x, xd, rtol=1e-6, err_msg=f"{panel.key}.{mark}.x")
+        np.testing.assert_allclose(m.y, yd, rtol=1e-5, atol=1e-6, err_msg=f"{panel.key}.{mark}.y")
+
+
+def jit_cache_total() -> int:
+    """Number of compiled executables held by the engine's module-level jitted functions."""
+    import importlib
+    total = 0
+    for modname in ("stp", "wtas", "alif", "stdp", "circuit"):
+        mod = importlib.import_module(f"stpexplorer.engine.{modname}")
+        for obj in vars(mod).values():
+            objs = obj.values() if isinstance(obj, dict) else [obj]
+            for o in objs:
+                if hasattr(o, "_cache_size"):
+                    total += o._cache_size()
+    return total
+
+
+def range_values(c):
+    """A few values of a control over its range, ends included."""
+    if c.kind == "choice":
+        return list(c.options)
+    if c.kind == "log":
+        vals = [c.lo, math.sqrt(c.lo * c.hi), c.hi]
+        return ([0.0] + vals) if c.zero_ok else vals
+    if c.kind == "int":
+        return sorted({int(c.lo), int((c.lo + c.hi) // 2), int(c.hi)})
+    return [c.lo, 0.5 * (c.lo + c.hi), c.hi]
+
+
+def move(panel, name, value):
+    """Set a control as the UI does (the "off" toggle for 0 on a zero_ok log slider)."""
+    if name in panel._off and value == 0:
+        panel._off[name].value = True
+    else:
+        if name in panel._off and panel.sliders[name].value == value:
+            panel._off[name].value = False  # the slider already sits there: release "off"
+        panel.sliders[name].value = value
+
+
+# ----------------------------------------------------------------------------- decimation
+
+def test_decimate_keeps_single_sample_spike():
+    n = 20_000
+    t = np.arange(n) * 0.1
+    y = np.zeros(n)
+    y[12_345] = 1.0
+    y[777] = -2.0
+    xd, yd = decimate(t, y)
+    assert xd.size <= MAX_POINTS
+    assert yd.max() == 1.0 and np.isclose(xd[np.argmax(yd)], t[12_345])
+    assert yd.min() == -2.0 and np.isclose(xd[np.argmin(yd)], t[777])
+    assert np.all(np.diff(xd) >= 0)
+
+
+def test_decimate_short_is_identity():
+    t = np.arange(100.0)
+    y = np.sin(t)
+    xd, yd = decimate(t, y)
+    np.testing.assert_allclose(yd, y.astype(np.float32))
+    np.testing.assert_allclose(xd, t)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2001, 30_000), seed=st.integers(0, 10_000), max_points=st.sampled_from([200, 1000, 2000]))
+def test_decimate_envelope_contains_every_extremum(n, seed, max_points):
+    rng = np.random.default_rng(seed)
+    y = np.cumsum(rng.standard_normal(n))
+    y[rng.integers(0, n, 3)] += rng.choice([-50.0, 50.0], 3)
+    t = np.arange(n, dtype=np.float64)
+    xd, yd = decimate(t, y, max_points, dtype=np.float64)
+    assert xd.size <= max_points
+    assert np.all(np.diff(xd) >= 0)
+    size = -(-n // (max_points // 2))
+    # every local max/min of the input lies within the envelope of its bucket
+    interior = np.arange(1, n - 1)
+    is_max = (y[interior] >= y[interior - 1]) & (y[interior] >= y[interior + 1])
+    is_min = (y[interior] <= y[interior - 1]) & (y[interior] <= y[interior + 1])
+    bucket_of_point = (xd // size).astype(int)
+    hi = {}
+    lo = {}
+    for b, v in zip(bucket_of_point, yd):
+        hi[b] = max(hi.get(b, -np.inf), v)
+        lo[b] = min(lo.get(b, np.inf), v)
+    m = n // size
+    for i in interior[is_max | is_min]:
+        b = i // size if i < m * size else m
+        assert lo[b] <= y[i] <= hi[b]
+    assert yd.max() == y.max() and yd.min() == y.min()
+
+
+def test_decimate_columns_shape():
+    t = np.arange(5000.0)
+    Y = np.random.default_rng(0).standard_normal((5000, 3))
+    X, Yd = decimate_columns(t, Y)
+    assert X.shape == Yd.shape and X.shape[0] == 3 and X.shape[1] <= MAX_POINTS
+    np.testing.assert_allclose(Yd.max(axis=1), Y.max(axis=0).astype(np.float32))
+
+
+def test_d3_format_subset():
+    assert d3_format(".3r", 800.0) == "800"
+    assert d3_format(".3r", 1.0889) == "1.09"
+    assert d3_format(".3r", 0.5) == "0.500"
+    assert d3_format(".3r", 1e7) == "10000000"
+    assert d3_format(".2f", -54.0) == "\u221254.00"
+    assert d3_format(".1f", -0.01) == "0.0"
+    assert d3_format("d", 7) == "7"
+    assert float_format(0.0005) == ".4f" and float_format(10.0) == ".0f" and float_format(0.5) == ".1f"
+
+
+# ----------------------------------------------------------------------------- panels
+
+@pytest.mark.parametrize("key", list(PANELS))
+def test_panel_constructs_and_displays_alone(key):
+    p = PANELS[key]()
+    assert p.error == "" and p.n_runs == 1 and p.result is not None
+    bundle = p._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == p.widget.model_id
+    assert f"stpx-panel-{key}" in p.widget._dom_classes
+    assert list(p.figures)[0] == FIRST_FIG[key]
+    assert f"stpx-fig-{FIRST_FIG[key]}" in p.figures[FIRST_FIG[key]]._dom_classes
+    first_lines = [m for m in p.figures[FIRST_FIG[key]].marks if isinstance(m, Lines)][0]
+    assert first_lines is list(p.lines.values())[0]
+    for name, w in p.sliders.items():
+        if isinstance(w, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)):
+            assert (f"stpx-slider-{name}" in w._dom_classes) != (f"stpx-inactive-{name}" in w._dom_classes)
+            assert w.continuous_update
+    classes = set()
+
+    def walk(w):
+        classes.update(getattr(w, "_dom_classes", ()))
+        for c in getattr(w, "children", ()):
+            walk(c)
+    walk(p.widget)
+    assert {"stpx-preset", "stpx-error", "stpx-status"} <= classes
+    assert set(p.presets) == set(EXPERIMENTS[key].presets)
+    assert_marks_hold(p)
+    from ipywidgets.embed import embed_snippet
+    assert "stpx-panel" in embed_snippet([p.widget])
+
+
+def test_required_line_keys():
+    need = {
+        "stp": {"spikes", "u", "x", "wdyn", "release", "u_star", "x_star", "release_star", "ratio", "rate_curve"},
+        "threshold": {"raster", "thr", "p", "v", "alif_thr", "rate"},
+        "stdp": {"pre", "post", "pre_trace", "post_trace", "w", "window", "window_analytic", "delta_t_marker"},
+        "circuit": {"u", "x", "wdyn", "v", "thr", "spikes", "w", "w_hist"},
+    }
+    for key, names in need.items():
+        p = PANELS[key]()
+        assert names <= set(p.lines), (key, names - set(p.lines))
+
+
+@pytest.mark.parametrize("key", list(PANELS))
+def test_every_control_over_its_range_changes_and_matches_marks(key):
+    p = PANELS[key]()
+    exp = EXPERIMENTS[key]
+    for c in exp.controls:
+        if key == "stp" and c.name in ("dt_ms", "duration_ms"):
+            values = list(c.options)
+        else:
+            values = range_values(c)
+        base = exp.defaults()
+        if c.name in p._inactive(base):  # make it apply (e.g. seed -> Poisson protocol)
+            proto = next(o for o in ("poisson", "paired", "regular") if c.name not in p._inactive({"protocol": o}))
+            p.set_values(protocol=proto)
+        if (key, c.name) == ("stdp", "w_min"):  # keep w_max > w_min over w_min's range
+            p.set_values(w_max=2.0)
+        snaps = []
+        for v in values:
+            changed = p.values[c.name] != v
+            move(p, c.name, v)
+            assert p.error == "", (c.name, v, p.error)
+            got = p.values[c.name]
+            assert got == pytest.approx(v, rel=1e-6) if not isinstance(v, str) else got == v
+            assert_marks_hold(p)
+            if c.kind != "choice" and changed:
+                shown = f"{c.name}={p.fmt(c.name, got)}"
+                assert shown in p._status.value.replace("&nbsp;", " "), (shown, p._status.value)
+            snaps.append(snapshot(p))
+        assert any(s != snaps[0] for s in snaps[1:]), f"{key}.{c.name}: no mark changed over {values}"
+        p.set_values(**exp.defaults())
+
+
+def test_status_readout_format_matches_slider():
+    p = ThresholdPanel()
+    p.sliders["v_th"].value = -50.5
+    assert "v_th=\u221250.5 mV" in p._status.value
+    q = STPPanel()
+    q.sliders["tau_d"].value = 1100.0
+    assert "tau_d=1100 ms" in q._status.value
+
+
+def test_zero_ok_off_toggle():
+    p = STPPanel()
+    assert p._off["tau_f"].value and p.values["tau_f"] == 0.0
+    runs = p.n_runs
+    p.sliders["tau_f"].value = 100.0  # moving the slider switches "off" off
+    assert not p._off["tau_f"].value and p.values["tau_f"] == pytest.approx(100.0)
+    assert p.n_runs == runs + 1
+    p.set_values(tau_f=0)
+    assert p._off["tau_f"].value and p.values["tau_f"] == 0.0
+    assert "tau_f=0 ms (off)" in p._status.value
+    p._off["tau_d"].value = True
+    assert p.values["tau_d"] == 0.0 and p.error == ""
+    assert np.allclose(p.result["x"], 1.0)
+
+
+@pytest.mark.parametrize("key", list(PANELS))
+def test_preset_runs_exactly_one_simulation(key):
+    p = PANELS[key]()
+    for name in p.presets:
+        before = p.n_runs
+        p.load_preset(name)
+        assert p.n_runs == before + 1, name
+        for k, v in EXPERIMENTS[key].preset_values(name).items():
+            assert p.values[k] == v
+        assert_marks_hold(p)
+        assert p.error == ""
+    # the dropdown does the same
+    p2 = PANELS[key]()
+    before = p2.n_runs
+    p2._preset.value = p2.presets[-1]
+    assert p2.n_runs == before + 1 and p2._citation.value
+
+
+def test_set_values_runs_once_and_rejects_bad_values():
+    p = STPPanel()
+    before = p.n_runs
+    p.set_values(U=0.2, tau_f=300.0, tau_d=100.0, W=1.5, rate_hz=40.0)
+    assert p.n_runs == before + 1
+    assert_marks_hold(p)
+    snap, vals = snapshot(p), dict(p.values)
+    with pytest.raises(ValueError):
+        p.set_values(U=5.0)
+    assert p.error and p.values == vals and snapshot(p) == snap and p.n_runs == before + 1
+    with pytest.raises(ValueError):
+        p.set_values(bogus=1)
+
+
+def test_rapid_changes_no_compile_no_growth():
+    p = STPPanel()
+    rng = np.random.default_rng(1)
+    seq = [("U", float(rng.uniform(0.01, 1.0))) if i % 3 == 0 else
+           ("tau_d", float(np.exp(rng.uniform(0.0, 8.5)))) if i % 3 == 1 else
+           ("rate_hz", float(np.exp(rng.uniform(np.log(0.5), np.log(200.0))))) for i in range(220)]
+    for name, v in seq[:20]:  # warm: every path compiled, caches filled
+        p.sliders[name].value = v
+    gc.collect()
+    compiled = jit_cache_total()
+    tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    for name, v in seq[20:]:
+        p.sliders[name].value = v
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - start
+    tracemalloc.stop()
+    assert jit_cache_total() == compiled, "a slider change compiled"
+    assert grown < 3_000_000, f"memory grew by {grown} bytes"
+    fresh = STPPanel(**p.values)
+    assert fresh.n_runs == 1
+    assert snapshot(fresh) == snapshot(p)
+
+
+@pytest.mark.parametrize("bad", [
+    "{not json",
+    json.dumps({"format": "stpexplorer-parameters", "version": 1, "panel": "stp", "values": {"U": 0.3}}),
+    "__OUT_OF_RANGE__",
+    "__WRONG_PANEL__",
+    json.dumps({"format": "stpexplorer-parameters", "version": 1, "panel": "stp",
+                "values": {"U": "__import__('os').system('touch /tmp/stpx-pwned')"}}),
+    "__CODE_CHOICE__",
+    json.dumps([1, 2, 3]),
+    "",
+])
+def test_bad_json_changes_nothing(tmp_path, bad):
+    p = STPPanel()
+    exp = EXPERIMENTS["stp"]
+    good = json.loads(dump_json(exp, exp.defaults()))
+    if bad == "__OUT_OF_RANGE__":
+        good["values"]["tau_d"] = -5.0
+        bad = json.dumps(good)
+    elif bad == "__WRONG_PANEL__":
+        bad = dump_json(EXPERIMENTS["stdp"], EXPERIMENTS["stdp"].defaults())
+    elif bad == "__CODE_CHOICE__":
+        good["values"]["protocol"] = "exec('import os')"
+        bad = json.dumps(good)
+    p.set_values(U=0.3)
+    snap, vals, runs = snapshot(p), dict(p.values), p.n_runs
+    f = tmp_path / "bad.json"
+    f.write_text(bad)
+    assert p.load_json(f) is None
+    assert p.error and p._error_w.value
+    assert p.values == vals and snapshot(p) == snap and p.n_runs == runs
+    assert p.sliders["U"].value == pytest.approx(0.3)
+    assert p.load_json(tmp_path / "missing.json") is None and p.error
+
+
+def test_json_round_trip_and_csv(tmp_path):
+    p = STDPPanel()
+    p.set_values(delta_t_ms=-15.0, A_plus=0.02, bounds="soft")
+    snap, vals = snapshot(p), dict(p.values)
+    path = p.save_json(tmp_path / "stdp.json")
+    p.set_values(**EXPERIMENTS["stdp"].defaults())
+    assert snapshot(p) != snap
+    runs = p.n_runs
+    assert p.load_json(path) == vals
+    assert p.n_runs == runs + 1 and p.values == vals and snapshot(p) == snap
+    csv_path = p.export_csv(tmp_path / "stdp.csv")
+    header = open(csv_path).readline().strip().split(",")
+    assert header[0] == "t_ms" and "w" in header
+    # a file of another panel is refused by this one
+    q = STPPanel()
+    assert q.load_json(path) is None and "stdp" in q.error
+
+
+def test_failing_simulation_keeps_last_good_plot():
+    p = STDPPanel()
+    snap, vals = snapshot(p), dict(p.values)
+    p.set_values(w_min=0.5, w_max=0.2)  # validates per value, the simulation refuses
+    assert "w_max" in p.error and p._error_w.value
+    assert snapshot(p) == snap and p.values == vals
+    p.sliders["w_max"].value = 1.0
+    assert p.error == "" and p._error_w.value == ""
+
+
+def test_exception_in_plotting_is_shown(monkeypatch):
+    p = CircuitPanel()
+    snap = snapshot(p)
+
+    def boom(*a, **k):
+        raise RuntimeError("plotting exploded")
+    monkeypatch.setattr(p, "_plot_data", boom)
+    p.sliders["gain"].value = 12.0
+    assert "plotting exploded" in p.error and snapshot(p) == snap
+    monkeypatch.undo()
+    p.sliders["gain"].value = 13.0
+    assert p.error == ""
+
+
+def test_figure_state_round_trip():
+    p = STPPanel()
+    m = p.lines["u"]
+    state = m.get_state()
+    clone = Lines(scales=m.scales)
+    clone.set_state({k: v for k, v in state.items() if k in ("x", "y", "colors", "labels")})
+    np.testing.assert_array_equal(clone.y, m.y)
+    np.testing.assert_array_equal(clone.x, m.x)
+    fstate = p.figures["traces"].get_state()
+    assert "stpx-fig-traces" in fstate["_dom_classes"] and len(fstate["marks"]) == len(p.figures["traces"].marks)
+
+
+def test_inactive_controls_are_hidden_and_unmarked():
+    p = STPPanel()
+    assert p._boxes["seed"].layout.display == "none"
+    assert "stpx-inactive-seed" in p.sliders["seed"]._dom_classes
+    p.sliders["protocol"].value = "poisson"
+    assert p._boxes["seed"].layout.display is None and "stpx-slider-seed" in p.sliders["seed"]._dom_classes
+    assert "stpx-inactive-n_spikes" in p.sliders["n_spikes"]._dom_classes
+
+
+def test_explorer_tabs():
+    e = Explorer()
+    assert [e.get_title(i) for i in range(4)] == ["Short-term plasticity", "Thresholds", "STDP", "Synapse lab"]
+    assert list(e.panels) == ["stp", "threshold", "stdp", "circuit"]
+    assert [type(p).__name__ for p in e.panels.values()] == ["STPPanel", "ThresholdPanel", "STDPPanel",
+                                                              "CircuitPanel"]
+    assert all(e.children[i] is p.widget for i, p in enumerate(e.panels.values()))
+    assert all(p.error == "" for p in e.panels.values())
+
+
+def test_top_level_lazy_exports():
+    import stpexplorer
+    assert stpexplorer.Explorer is Explorer and stpexplorer.STPPanel is STPPanel
