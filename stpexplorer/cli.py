@@ -194,6 +194,8 @@ def lab_command(
     port: int = LAB_PORT,
     ip: str = DEFAULT_IP,
     open_browser: bool = True,
+    *,
+    allow_root: bool = False,
 ) -> list[str]:
     """argv that starts JupyterLab with ``notebook`` open (run it with cwd = its folder).
 
@@ -201,6 +203,7 @@ def lab_command(
     server fail instead of silently moving to another port.
     """
     notebook = Path(notebook)
+    extra = ["--ServerApp.allow_root=True"] if allow_root else []
     return [
         sys.executable,
         "-m",
@@ -210,6 +213,7 @@ def lab_command(
         "--ServerApp.port_retries=0",
         f"--ServerApp.open_browser={bool(open_browser)}",
         f"--ServerApp.root_dir={notebook.parent}",
+        *extra,
         notebook.name,
     ]
 
@@ -378,7 +382,7 @@ def write_result(result: Mapping[str, Any], path: os.PathLike | str, meta: Mappi
         if meta:
             payload["meta"] = dict(meta)
         payload["data"] = {k: np.asarray(v).tolist() for k, v in result.items()}
-        path.write_text(json.dumps(payload, indent=1, allow_nan=True) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(payload) + "\n", encoding="utf-8")
         return path
     cols = _columns(result)
     n = max((len(c) for c in cols.values()), default=0)
@@ -415,7 +419,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         print(f"stpexplorer simulate: {msg}", file=sys.stderr)
         return 2
     meta = {"panel": args.panel, "preset": args.preset, "values": values}
-    out = write_result(result, args.out, meta)
+    out = Path(args.out)
+    if out.suffix.lower() == ".json" and hasattr(experiments, "result_to_jsonable"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"meta": meta, "data": experiments.result_to_jsonable(result)}
+        out.write_text(json.dumps(payload, ensure_ascii=False) + "\n", encoding="utf-8")
+    elif out.suffix.lower() != ".json" and hasattr(experiments, "to_csv"):
+        # the experiments module knows which traces are per time step
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(experiments.to_csv(experiments.get_experiment(args.panel), result), encoding="utf-8")
+    else:
+        write_result(result, out, meta)
     print(f"wrote {out}")
     return 0
 
@@ -457,7 +471,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     notebook = _prepare(args)
     if notebook is None:
         return 1
-    cmd = lab_command(notebook, args.port, args.ip, not args.no_browser)
+    cmd = lab_command(notebook, args.port, args.ip, not args.no_browser, allow_root=args.allow_root)
     return _run_server(cmd, notebook.parent, server_env())
 
 
@@ -517,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("lab", help="open JupyterLab on the explorer notebook (default)")
     _server_flags(p, LAB_PORT)
+    p.add_argument("--allow-root", action="store_true", help="let JupyterLab run as root (containers)")
     p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("app", help="serve the explorer as a Voila dashboard")
@@ -555,6 +570,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `stpexplorer` and `stpexplorer --port 9000` mean `stpexplorer lab ...`
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["lab", *argv]
+    if argv[0] == "bench":
+        # everything after `bench` (including -h) belongs to the benchmark's own parser
+        return cmd_bench(argparse.Namespace(command="bench", bench_args=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.func(args)
 
