@@ -13,6 +13,13 @@ Recorded ``v`` is the value at the end of each step (after a reset), ``thr`` the
 threshold the step was tested against.
 
 Shapes: current (n_steps,); ``v``, ``thr``, ``spikes`` are (*batch, n_steps).
+
+Example
+-------
+>>> import numpy as np, stpexplorer as stp
+>>> tr = stp.simulate_alif(stp.ALIFParams(theta_plus=0.0), np.full(1000, 2.0), dt_ms=0.1)
+>>> int(tr.spikes.sum())  # v_inf = -50 mV: spikes at 20 ln 5 ≈ 32.2 ms, then every 34.2 ms
+2
 """
 
 from __future__ import annotations

@@ -18,6 +18,17 @@ with the pre spikes and the neuron's spike of this step. The STP weight ``W`` of
 Shapes: ``pre_spikes`` (n_steps, n_syn); ``w0`` scalar or (n_syn,). Outputs
 ``u``, ``x``, ``wdyn``, ``w`` are (*batch, n_steps, n_syn); ``v``, ``thr``,
 ``spikes``, ``current`` are (*batch, n_steps).
+
+Example
+-------
+>>> import stpexplorer as stp
+>>> pre = stp.poisson_train(20.0, duration_ms=500.0, dt_ms=0.5, seed=0, n_trains=40)
+>>> p = stp.CircuitParams(stp=stp.STPParams(U=0.2, tau_f=200.0, tau_d=300.0), neuron=stp.ALIFParams(),
+...                       stdp=stp.STDPParams(A_plus=0.01, A_minus=0.0105, tau_plus=20.0, tau_minus=20.0),
+...                       gain=8.0)
+>>> tr = stp.simulate_circuit(p, pre, w0=0.5, dt_ms=0.5)
+>>> tr.w.shape, tr.v.shape
+((1000, 40), (1000,))
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def regular_train(rate_hz, n_spikes, *, duration_ms, dt_ms, start_ms=10.0, probe
 
     Returns a (n_steps,) array of 0/1 floats.
 
-    >>> regular_train(20.0, 8, duration_ms=1000.0, dt_ms=0.1, probe_delay_ms=500.0).sum()
+    >>> float(regular_train(20.0, 8, duration_ms=1000.0, dt_ms=0.1, probe_delay_ms=500.0).sum())
     9.0
     """
     n = n_steps_for(duration_ms, dt_ms)

@@ -28,6 +28,13 @@ A pre and a post spike in the same step therefore do not pair with each other
 
 Shapes: ``pre`` and ``post`` are (n_steps,) (or (n_steps, n) for n synapses onto
 one neuron in the circuit); traces are (*batch, n_steps).
+
+Example
+-------
+>>> import stpexplorer as stp
+>>> p = stp.STDPParams(A_plus=0.01, A_minus=0.0105, tau_plus=20.0, tau_minus=20.0)
+>>> round(float(stp.stdp_window(p, 20.0, dt_ms=0.1)), 5)  # A+ e^{-1}
+0.00368
 """
 
 from __future__ import annotations

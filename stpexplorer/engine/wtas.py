@@ -22,6 +22,14 @@ softmax probability and can fire; here a refractory unit cannot fire. With
 
 Shapes: current (n_steps, n_units); ``v``, ``p``, ``spikes``, ``thr`` are
 (*batch, n_steps, n_units) with ``thr`` after each step's update.
+
+Example
+-------
+>>> import numpy as np, stpexplorer as stp
+>>> p = stp.WTASParams(n_units=4, thr_base=0.6, thr_gain=0.0, refract_ms=0.0, thr_jitter=0.0)
+>>> tr = stp.simulate_wtas(p, np.tile([3.0, 0.0, 0.0, 0.0], (5, 1)), dt_ms=1.0, seed=0)
+>>> tr.spikes.sum(axis=0).tolist()  # one winner, every step
+[5.0, 0.0, 0.0, 0.0]
 """
 
 from __future__ import annotations
