@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as W
@@ -12,10 +13,29 @@ from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
 
-__all__ = ["Explorer", "PANELS", "TITLES", "warm_up"]
+__all__ = ["Explorer", "PANELS", "TITLES", "warm_up", "enable_compile_cache"]
 
 PANELS = {"stp": STPPanel, "threshold": ThresholdPanel, "stdp": STDPPanel, "circuit": CircuitPanel}
 TITLES = {"stp": "Short-term plasticity", "threshold": "Thresholds", "stdp": "STDP", "circuit": "Synapse lab"}
+
+
+def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
+    """Opt-in: keep JAX's compiled panels on disk (``jax_compilation_cache_dir``) so that
+    later kernels (every Voila page view starts one) skip compilation.
+
+    ``path`` defaults to ``$STPX_JAX_CACHE``; does nothing without a path or when the
+    user has already configured a cache directory. Returns the directory in use."""
+    import jax
+
+    path = path or os.environ.get("STPX_JAX_CACHE")
+    current = jax.config.jax_compilation_cache_dir
+    if current or not path:
+        return current or None
+    os.makedirs(path, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return str(path)
 
 
 def warm_up(keys=tuple(PANELS)) -> None:
@@ -32,7 +52,10 @@ def warm_up(keys=tuple(PANELS)) -> None:
 class Explorer(W.Tab):
     """``Tab`` of the four panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit"}."""
 
-    def __init__(self, warm: bool = True, **kwargs):
+    def __init__(self, warm: bool = True, compile_cache: str | None = None, **kwargs):
+        """``warm``: compile the four models concurrently first; ``compile_cache``: a
+        directory for JAX's persistent compilation cache (or ``$STPX_JAX_CACHE``), opt-in."""
+        enable_compile_cache(compile_cache)
         if warm:
             warm_up()
         panels = {k: cls() for k, cls in PANELS.items()}

@@ -1,0 +1,100 @@
+"""Kernel-side latency of the widget panels: ``python -m stpexplorer.bench_ui``.
+
+Measures (``time.perf_counter``):
+
+* slider -> all marks updated: the time of ``slider.value = v`` (observers run
+  synchronously, so this covers validation, the simulation, decimation and the
+  in-place mark updates with their serialisation), median and p95 over many changes,
+  for STPPanel at its defaults (2 s at dt 0.1 ms) and the other panels;
+* ``Explorer()`` build + first plots in a fresh Python process (JAX import and
+  compilation included), and the same without the concurrent warm-up.
+
+Goals: STP ≤ 5 ms median / ≤ 15 ms p95, synapse lab ≤ 30 ms median, Explorer ≤ 3 s.
+Timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+GOALS = {"stp": (5.0, 15.0), "circuit": (30.0, None)}
+
+_FRESH = """
+import time, sys
+t0 = time.perf_counter()
+from stpexplorer.ui import Explorer
+e = Explorer(warm={warm})
+assert all(p.error == '' for p in e.panels.values())
+print(time.perf_counter() - t0)
+"""
+
+#: (slider, low, high) moved back and forth per panel: values move every time
+SWEEPS = {
+    "stp": [("U", 0.05, 0.95), ("tau_d", 50.0, 2000.0), ("rate_hz", 2.0, 100.0)],
+    "threshold": [("thr_base", 0.05, 0.5), ("current_nA", 1.0, 5.0)],
+    "stdp": [("delta_t_ms", -50.0, 50.0), ("A_plus", 0.001, 0.05)],
+    "circuit": [("U", 0.05, 0.9), ("gain", 2.0, 30.0)],
+}
+
+
+def slider_latency(key: str, n: int = 120) -> np.ndarray:
+    from .ui.explorer import PANELS
+
+    panel = PANELS[key]()
+    rng = np.random.default_rng(0)
+    plan = []
+    for i in range(n + 10):
+        name, lo, hi = SWEEPS[key][i % len(SWEEPS[key])]
+        plan.append((name, float(rng.uniform(lo, hi))))
+    times = []
+    for i, (name, v) in enumerate(plan):
+        w = panel.sliders[name]
+        t0 = time.perf_counter()
+        w.value = v
+        dt = time.perf_counter() - t0
+        if i >= 10:  # the first few fill caches
+            times.append(dt)
+    if panel.error:
+        raise RuntimeError(f"{key}: {panel.error}")
+    return np.array(times) * 1000.0
+
+
+def fresh_explorer(warm: bool = True) -> float:
+    out = subprocess.run([sys.executable, "-c", _FRESH.format(warm=warm)], capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=120, help="slider changes per panel (default 120)")
+    ap.add_argument("--repeat", type=int, default=3, help="fresh-process Explorer builds (default 3)")
+    args = ap.parse_args(argv)
+    rows = []
+    for key in ("stp", "threshold", "stdp", "circuit"):
+        ms = slider_latency(key, args.n)
+        med, p95 = float(np.median(ms)), float(np.percentile(ms, 95))
+        goal = GOALS.get(key)
+        g = "" if goal is None else f"≤ {goal[0]:g} ms" + (f" / ≤ {goal[1]:g} ms" if goal[1] else "")
+        ok = "" if goal is None else ("ok" if med <= goal[0] and (goal[1] is None or p95 <= goal[1]) else "MISS")
+        rows.append((f"{key}: slider -> marks ({ms.size} changes)", f"{med:.2f} ms", f"{p95:.2f} ms", g, ok))
+    for warm in (True, False):
+        ts = [fresh_explorer(warm) for _ in range(args.repeat)]
+        med = float(np.median(ts))
+        label = "Explorer() build + first plots, fresh process" + ("" if warm else " (no warm-up)")
+        rows.append((label, f"{med:.2f} s", f"max {max(ts):.2f} s", "≤ 3 s" if warm else "",
+                     ("ok" if med <= 3.0 else "MISS") if warm else ""))
+    head = ("measurement", "median", "p95", "goal", "")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
+    for r in [head] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
