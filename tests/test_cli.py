@@ -1,0 +1,353 @@
+"""Tests of the command line, packaging, README quick start, Binder files and .ci/run."""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from stpexplorer import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+CI_RUN = ROOT / ".ci" / "run"
+BINDER = ROOT / "binder"
+TEST_COMMAND = 'pip install ".[test]" && python -m pytest'
+
+
+def _subprocess_env(token: str | None = None) -> dict[str, str]:
+    """Environment in which ``python -m stpexplorer`` imports the package under test
+    (installed or source checkout)."""
+    env = cli.server_env(token)
+    pkg_parent = str(Path(cli.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [pkg_parent, env.get("PYTHONPATH")]))
+    return env
+
+
+def _opt(cmd: list[str], name: str) -> str | None:
+    """Value of ``--name=value`` in argv (last one wins), or None."""
+    value = None
+    for arg in cmd:
+        if arg.startswith(f"--{name}="):
+            value = arg.split("=", 1)[1]
+    return value
+
+
+# ------------------------------------------------------------------ argument parsing
+
+
+def test_no_command_means_lab(monkeypatch):
+    seen = []
+    monkeypatch.setattr(cli, "cmd_lab", lambda args: seen.append(args) or 0)
+    args = cli.build_parser().parse_args(["lab"])
+    assert args.port == cli.LAB_PORT and args.ip == "127.0.0.1" and not args.no_browser
+    assert cli.main([]) == 0 and seen[-1].command == "lab" and seen[-1].port == cli.LAB_PORT
+    assert cli.main(["--port", "9999", "--no-browser"]) == 0
+    assert seen[-1].command == "lab" and seen[-1].port == 9999 and seen[-1].no_browser
+    assert cli.main(["lab", "--ip", "0.0.0.0"]) == 0 and seen[-1].ip == "0.0.0.0"
+
+
+def test_app_and_simulate_parsing():
+    p = cli.build_parser()
+    a = p.parse_args(["app", "--port", "9100", "--ip", "0.0.0.0", "--no-browser", "--dir", "/tmp/x"])
+    assert (a.command, a.port, a.ip, a.no_browser, a.dir) == ("app", 9100, "0.0.0.0", True, "/tmp/x")
+    assert a.cull_idle_timeout == cli.CULL_IDLE_TIMEOUT and not a.no_preheat
+    assert p.parse_args(["app"]).port == cli.APP_PORT
+    s = p.parse_args(["simulate", "--preset", "TPM98 facilitating", "--set", "U=0.1", "--set", "tau_f=50", "--out", "r.csv"])
+    assert s.preset == "TPM98 facilitating" and s.set == ["U=0.1", "tau_f=50"] and s.out == "r.csv"
+    with pytest.raises(SystemExit):
+        p.parse_args(["simulate"])  # --out is required
+
+
+def test_parse_set():
+    assert cli.parse_set(["U=0.2", "n_spikes=5", "protocol=train", "flag=true", "x = 1e-3"]) == {
+        "U": 0.2,
+        "n_spikes": 5,
+        "protocol": "train",
+        "flag": True,
+        "x": 1e-3,
+    }
+    for bad in (["U"], ["=3"]):
+        with pytest.raises(ValueError, match="key=value"):
+            cli.parse_set(bad)
+
+
+def test_help_lists_subcommands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for name in cli.SUBCOMMANDS:
+        assert name in out
+
+
+# ------------------------------------------------------------------ server commands
+
+
+def test_voila_command_local_token_culling(tmp_path):
+    nb = tmp_path / "explorer.ipynb"
+    cmd = cli.voila_command(nb, 9123, open_browser=False)
+    assert cmd[:3] == [sys.executable, "-m", "voila"] and cmd[3] == str(nb)
+    assert _opt(cmd, "Voila.ip") == "127.0.0.1"
+    assert _opt(cmd, "Voila.port") == "9123" and _opt(cmd, "Voila.port_retries") == "0"
+    assert _opt(cmd, "Voila.open_browser") == "False"
+    # standalone Voila disables auth unless --token is passed; never an empty token
+    assert "--token" in cmd
+    assert not any(re.match(r"--(Voila\.|IdentityProvider\.|ServerApp\.)?token=$", a) for a in cmd)
+    assert int(_opt(cmd, "MappingKernelManager.cull_idle_timeout")) > 0
+    assert int(_opt(cmd, "MappingKernelManager.cull_interval")) > 0
+    assert _opt(cmd, "MappingKernelManager.cull_connected") == "True"
+    assert _opt(cmd, "VoilaConfiguration.preheat_kernel") == "True"
+    other = cli.voila_command(nb, 9123, "0.0.0.0", True, preheat=False, cull_idle_timeout=0)
+    assert _opt(other, "Voila.ip") == "0.0.0.0" and _opt(other, "Voila.open_browser") == "True"
+    assert _opt(other, "VoilaConfiguration.preheat_kernel") is None
+    assert "--token" in other
+
+
+def test_lab_command_local_token(tmp_path):
+    nb = tmp_path / "explorer.ipynb"
+    cmd = cli.lab_command(nb, 9124, open_browser=False)
+    assert cmd[:3] == [sys.executable, "-m", "jupyterlab"] and cmd[-1] == "explorer.ipynb"
+    assert _opt(cmd, "ServerApp.ip") == "127.0.0.1" and _opt(cmd, "ServerApp.port") == "9124"
+    assert _opt(cmd, "ServerApp.port_retries") == "0" and _opt(cmd, "ServerApp.open_browser") == "False"
+    assert _opt(cmd, "ServerApp.root_dir") == str(tmp_path)
+    names = [a.split("=", 1)[0].lower() for a in cmd if a.startswith("--")]
+    assert not any("token" in n or "password" in n for n in names)
+    assert not any("disable_check_xsrf" in a for a in cmd)
+    assert "--ServerApp.allow_root=True" in cli.lab_command(nb, 1, allow_root=True)
+
+
+def test_server_env_never_disables_token():
+    env = cli.server_env("abc", base={"PATH": "/bin"})
+    assert env == {"PATH": "/bin", "JUPYTER_TOKEN": "abc"}
+    assert "JUPYTER_TOKEN" not in cli.server_env(None, base={})
+    with pytest.raises(ValueError):
+        cli.server_env("")
+
+
+def test_urls():
+    assert cli.voila_url("127.0.0.1", 8866, "t") == "http://127.0.0.1:8866/?token=t"
+    assert cli.voila_url("0.0.0.0", 8866) == "http://127.0.0.1:8866/"
+    assert cli.lab_url("127.0.0.1", 8888, token="t") == "http://127.0.0.1:8888/lab/tree/explorer.ipynb?token=t"
+
+
+# ------------------------------------------------------------------ port handling
+
+
+def test_port_taken_is_reported(tmp_path, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert not cli.port_available(port)
+        with pytest.raises(cli.PortInUseError, match=str(port)):
+            cli.check_port(port)
+        for command in ("app", "lab"):
+            rc = cli.main([command, "--port", str(port), "--no-browser", "--dir", str(tmp_path)])
+            assert rc != 0
+            err = capsys.readouterr().err
+            assert f"port {port}" in err and "already in use" in err
+    assert not (tmp_path / "explorer.ipynb").exists()  # nothing written when we cannot start
+    assert cli.port_available(cli.free_port())
+
+
+def test_port_taken_subprocess(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run(
+            [sys.executable, "-m", "stpexplorer", "app", "--no-browser", "--port", str(port), "--dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=_subprocess_env(),
+        )
+    assert r.returncode != 0
+    assert str(port) in r.stderr and "in use" in r.stderr
+
+
+# ------------------------------------------------------------------ notebook
+
+
+def test_packaged_notebook_via_importlib_resources():
+    ref = importlib.resources.files("stpexplorer") / "notebooks" / "explorer.ipynb"
+    assert ref.is_file()
+    assert cli.packaged_notebook().read_bytes() == ref.read_bytes()
+    nb = json.loads(ref.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1 and "".join(code[0]["source"]) == "from stpexplorer import Explorer\nExplorer()"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    assert nb["cells"][0]["cell_type"] == "markdown"
+
+
+def test_explorer_notebooks_identical():
+    assert (ROOT / "notebooks" / "explorer.ipynb").read_bytes() == cli.packaged_notebook().read_bytes()
+
+
+def test_ensure_notebook_never_overwrites(tmp_path):
+    target = cli.ensure_notebook(tmp_path)
+    assert target == tmp_path / "explorer.ipynb"
+    assert target.read_bytes() == cli.packaged_notebook().read_bytes()
+    target.write_text("my edits", encoding="utf-8")
+    assert cli.ensure_notebook(tmp_path) == target and target.read_text() == "my edits"
+    cli.ensure_notebook(tmp_path, reset=True)
+    assert target.read_bytes() == cli.packaged_notebook().read_bytes()
+    assert (tmp_path / "explorer.ipynb.bak").read_text() == "my edits"
+    # checkout / Binder layout: notebooks/explorer.ipynb is used in place
+    (tmp_path / "co" / "notebooks").mkdir(parents=True)
+    (tmp_path / "co" / "notebooks" / "explorer.ipynb").write_text("checkout", encoding="utf-8")
+    assert cli.ensure_notebook(tmp_path / "co") == tmp_path / "co" / "notebooks" / "explorer.ipynb"
+    assert not (tmp_path / "co" / "explorer.ipynb").exists()
+
+
+def test_package_data_declared():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "*.ipynb" in text and 'stpexplorer = "stpexplorer.cli:main"' in text
+
+
+# ------------------------------------------------------------------ simulate / bench
+
+
+def test_simulate_writes_csv_and_json(tmp_path):
+    pytest.importorskip("stpexplorer.experiments")
+    csv_out = tmp_path / "r.csv"
+    assert cli.main(["simulate", "--set", "n_spikes=3", "--out", str(csv_out)]) == 0
+    header = csv_out.read_text(encoding="utf-8").splitlines()[0]
+    assert "," in header and len(csv_out.read_text().splitlines()) > 2
+    json_out = tmp_path / "r.json"
+    assert cli.main(["simulate", "--out", str(json_out)]) == 0
+    doc = json.loads(json_out.read_text(encoding="utf-8"))
+    assert doc["meta"]["panel"] == "stp" and doc["data"]
+
+
+def test_simulate_unknown_names_listed(tmp_path, capsys):
+    pytest.importorskip("stpexplorer.experiments")
+    assert cli.main(["simulate", "--preset", "no such preset", "--out", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no such preset" in err and "valid" in err
+    assert cli.main(["simulate", "--set", "bogus=1", "--out", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "bogus" in err and "tau_f" in err
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_write_result_generic(tmp_path):
+    np = pytest.importorskip("numpy")
+    res = {"t": np.arange(3.0), "w": np.ones((3, 2)), "s": np.float64(2.0)}
+    text = cli.write_result(res, tmp_path / "r.csv").read_text()
+    assert text.splitlines()[0] == "t,w[0],w[1],s" and len(text.splitlines()) == 4
+    doc = json.loads(cli.write_result(res, tmp_path / "r.json", {"a": 1}).read_text())
+    assert doc["meta"] == {"a": 1} and doc["data"]["w"] == [[1.0, 1.0]] * 3
+
+
+def test_bench_delegates(monkeypatch):
+    import types
+
+    seen = {}
+    fake = types.SimpleNamespace(main=lambda argv: seen.setdefault("argv", argv) and 0)
+    monkeypatch.setitem(sys.modules, "stpexplorer.bench", fake)
+    assert cli.main(["bench", "--repeat", "3", "-h"]) == 0
+    assert seen["argv"] == ["--repeat", "3", "-h"]
+
+
+# ------------------------------------------------------------------ README / CI / Binder
+
+
+def _quick_start_lines() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    m = re.search(r"^## Quick start\s*\n(.*?)(?=^## )", text, re.S | re.M)
+    assert m, "README has no Quick start section"
+    blocks = re.findall(r"```[a-z]*\n(.*?)```", m.group(1), re.S)
+    assert len(blocks) == 1, "Quick start must hold exactly one code block"
+    return [ln for ln in blocks[0].splitlines() if ln.strip()]
+
+
+def test_readme_quick_start_two_lines():
+    assert _quick_start_lines() == ["pip install . && stpexplorer", TEST_COMMAND]
+
+
+def test_readme_sections():
+    text = README.read_text(encoding="utf-8")
+    assert "urlpath=lab/tree/notebooks/explorer.ipynb" in text
+    assert "urlpath=voila/render/notebooks/explorer.ipynb" in text
+    for heading in ("Command line", "Models", "Presets", "Scripting the engine",
+                    "GPU and multi-device batches", "Benchmarks", "Screenshots"):
+        assert re.search(rf"^## {re.escape(heading)}\s*$", text, re.M), heading
+    for sub in ("lab", "app", "simulate", "bench", "--port", "--ip", "--no-browser", "--dir"):
+        assert sub in text
+
+
+def test_ci_run_uses_readme_test_command():
+    assert CI_RUN.is_file() and os.access(CI_RUN, os.X_OK)
+    script = CI_RUN.read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script
+    line = _quick_start_lines()[1]
+    assert re.search(rf"^TEST_COMMAND='{re.escape(line)}'$", script, re.M), "README and .ci/run disagree"
+    assert "python -m pytest" in script and "--nbval-lax notebooks/" in script and "-m smoke" in script
+
+
+def test_binder_files():
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.12"
+    reqs = [ln.strip() for ln in (BINDER / "requirements.txt").read_text().splitlines()]
+    reqs = [ln for ln in reqs if ln and not ln.startswith("#")]
+    assert "." in reqs
+    names = {re.split(r"[=<>!~ ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in reqs if r != "."}
+    for pkg in ("jax", "jaxlib", "numpy", "ipywidgets", "bqplot", "jupyterlab", "voila", "jupyter-server"):
+        assert pkg in names, pkg
+    assert all("==" in r for r in reqs if r != "."), "Binder pins exact versions"
+    conf = json.loads((BINDER / "jupyter_server_config.json").read_text())
+    assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert os.access(BINDER / "postBuild", os.X_OK)
+
+
+# ------------------------------------------------------------------ a real server
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(importlib.util.find_spec("voila") is None, reason="voila is not installed")
+def test_app_serves_with_token(tmp_path):
+    port = cli.free_port()
+    token = secrets.token_hex(8)
+    env = _subprocess_env(token)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stpexplorer", "app", "--no-browser", "--no-preheat", "--port", str(port),
+         "--dir", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        # the login page (no token) answers first; then the token is accepted
+        assert cli.wait_for_http(cli.voila_url("127.0.0.1", port) + "login", timeout=60) == 200
+        import urllib.request
+
+        with urllib.request.urlopen(cli.voila_url("127.0.0.1", port), timeout=30) as r:
+            assert "/login" in r.url  # without the token we are sent to the login page
+        assert (tmp_path / "explorer.ipynb").is_file()
+        with socket.socket() as s:  # bound to 127.0.0.1 only
+            assert s.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+    text = out.decode(errors="replace")
+    assert f"127.0.0.1:{port}/?token=" in text, text[-2000:]
