@@ -53,7 +53,8 @@ def panel(text: str) -> dict:
     return code(text, tags=tags)
 
 
-def build(filename: str, prefix: str, cells: list[dict]) -> Path:
+def make(prefix: str, cells: list[dict]) -> nbformat.NotebookNode:
+    """The notebook object for ``cells`` (ids ``<prefix>-NN``), clean and validated."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     out = []
@@ -72,9 +73,15 @@ def build(filename: str, prefix: str, cells: list[dict]) -> Path:
         out.append(cell)
     nb.cells = out
     nbformat.validate(nb)
+    return nb
+
+
+def render(prefix: str, cells: list[dict]) -> str:
+    """The exact file contents written for ``cells`` (ends with a newline)."""
+    return nbformat.writes(make(prefix, cells)) + "\n"
+
+
+def build(filename: str, prefix: str, cells: list[dict]) -> Path:
     path = NOTEBOOK_DIR / filename
-    with open(path, "w", encoding="utf-8") as fh:
-        nbformat.write(nb, fh)
-        # nbformat.write ends without a newline; keep files POSIX-friendly
-        fh.write("\n")
+    path.write_text(render(prefix, cells), encoding="utf-8")
     return path
