@@ -29,7 +29,18 @@ import e2e_harness as H  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
+def _sigterm_to_keyboardinterrupt(signum, frame):
+    # a killed run (CI timeout, `kill`) still tears fixtures down: servers, kernels, chromium
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config):
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+                signal.signal(signal.SIGTERM, _sigterm_to_keyboardinterrupt)
     config.addinivalue_line(
         "markers", "e2e: browser end-to-end test (system chromium + Voila/JupyterLab servers)")
     config.addinivalue_line(
@@ -84,14 +95,6 @@ def _safe_name(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1])[:120]
 
 
-def close_page(page) -> None:
-    """Leave the page first (fires Voila's beforeunload kernel shutdown), then close."""
-    with contextlib.suppress(Exception):
-        page.goto("about:blank", timeout=10_000)
-    with contextlib.suppress(Exception):
-        page.close()
-
-
 @pytest.fixture
 def page(browser_context, request):
     pg = browser_context.new_page()
@@ -105,7 +108,7 @@ def page(browser_context, request):
             pg.screenshot(path=f"{stem}.png", full_page=True)
         with contextlib.suppress(Exception):
             Path(f"{stem}.console.txt").write_text(pg.errors.report())
-    close_page(pg)
+    H.close_page(pg)
 
 
 # ----------------------------------------------------------------------------- servers
@@ -133,6 +136,12 @@ def _get_voila(servers, e2e_scratch, name: str) -> H.Server:
         except RuntimeError as exc:
             pytest.fail(f"could not start Voila for {name}: {exc}")
     return servers[name]
+
+
+@pytest.fixture(scope="session")
+def get_voila(_voila_servers, e2e_scratch):
+    """Session getter: ``get_voila("minimal"|"explorer")`` -> shared Voila server."""
+    return lambda name: _get_voila(_voila_servers, e2e_scratch, name)
 
 
 @pytest.fixture

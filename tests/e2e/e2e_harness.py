@@ -10,6 +10,7 @@ kernel processes that descend from them).
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import inspect
 import json
@@ -209,7 +210,8 @@ def voila_cmd(nb: Path, port: int, token: str) -> tuple[list[str], str]:
     # whatever the builder said, the test server is local, on our port, headless
     cmd = [c for c in cmd if c != "--no-browser"]
     cmd = _set_opts(cmd, Voila__ip="127.0.0.1", Voila__port=port, Voila__port_retries=0,
-                    Voila__open_browser=False, Voila__show_tracebacks=True)
+                    Voila__open_browser=False,
+                    VoilaConfiguration__show_tracebacks=True)
     return cmd, source
 
 
@@ -246,6 +248,19 @@ def lab_cmd(nb: Path, port: int, token: str, settings_dir: Path, workspaces_dir:
 
 # ----------------------------------------------------------------------------- servers
 
+_RUNNING: list["Server"] = []
+
+
+def stop_all_servers() -> None:
+    """Stop every server this process started (atexit / SIGTERM safety net)."""
+    for srv in list(_RUNNING):
+        with contextlib.suppress(Exception):
+            srv.stop()
+
+
+atexit.register(stop_all_servers)
+
+
 class Server:
     """A Jupyter/Voila server in its own process group; ``stop()`` always cleans up."""
 
@@ -277,6 +292,7 @@ class Server:
         self.proc = subprocess.Popen(self.cmd, cwd=str(self.cwd), env=env,
                                      stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        _RUNNING.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -325,6 +341,8 @@ class Server:
         with contextlib.suppress(Exception):
             self._log.close()
         self.proc = None
+        with contextlib.suppress(ValueError):
+            _RUNNING.remove(self)
 
     def log_tail(self, n: int = 4000) -> str:
         try:
@@ -451,9 +469,19 @@ class PageErrors:
         return "\n".join(lines)
 
 
+def close_page(page) -> None:
+    """Leave the page first (fires Voila's beforeunload kernel shutdown), then close."""
+    with contextlib.suppress(Exception):
+        page.goto("about:blank", timeout=10_000)
+    with contextlib.suppress(Exception):
+        page.close()
+
+
 def assert_no_widget_errors(page, errors: PageErrors | None = None) -> None:
     body = page.locator("body").inner_text(timeout=10_000)
     assert WIDGET_ERROR_TEXT not in body, f"page shows '{WIDGET_ERROR_TEXT}':\n{body[:2000]}"
+    problem = page_problem(page)
+    assert not problem, f"page shows an error:\n{problem}"
     if errors is not None:
         bad = errors.unexpected()
         assert not bad, "unexpected page errors:\n" + "\n".join(bad)
@@ -470,18 +498,46 @@ def first_path_sel(panel: str) -> str:
     return f"{panel} .bqplot path.line"
 
 
+PAGE_PROBLEM_JS = """() => {
+    const body = document.body ? document.body.innerText : '';
+    for (const t of ['Error displaying widget', 'There was an error when executing cell'])
+        if (body.includes(t)) return t + ': ' + body.slice(body.indexOf(t), body.indexOf(t) + 1500);
+    for (const el of document.querySelectorAll(
+            '[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output.jp-mod-error, .voila-error')) {
+        const txt = el.innerText || '';
+        if (/Traceback|\\b[A-Za-z]*Error\\b/.test(txt)) return 'error output: ' + txt.slice(0, 3000);
+    }
+    return '';
+}"""
+
+
+def page_problem(page) -> str:
+    """Text of a cell execution error / widget display error shown on the page, or ""."""
+    try:
+        return page.evaluate(PAGE_PROBLEM_JS)
+    except Exception:
+        return ""
+
+
 def wait_widgets(page, panel: str, timeout: float = 120_000) -> None:
-    """Wait until the panel root, a slider handle and a drawn bqplot line are visible."""
-    page.wait_for_selector(panel, state="attached", timeout=timeout)
-    page.wait_for_function(
-        """(panel) => {
+    """Wait until the panel root, a slider handle and a drawn bqplot line are visible.
+
+    Fails fast (instead of waiting out ``timeout``) when the page shows a cell execution
+    error or "Error displaying widget"."""
+    handle_ = page.wait_for_function(
+        """([panel, problemSrc]) => {
+            const problem = (new Function('return (' + problemSrc + ')()'))();
+            if (problem) return {problem};
             const root = document.querySelector(panel);
             if (!root) return false;
             const p = root.querySelector('.bqplot path.line');
             const h = root.querySelector('.widget-slider .noUi-handle');
             const d = p && p.getAttribute('d');
-            return !!(h && d && d.length > 20 && h.getBoundingClientRect().width > 0);
-        }""", arg=panel, timeout=timeout)
+            return (h && d && d.length > 20 && h.getBoundingClientRect().width > 0) ? {ok: true} : false;
+        }""", arg=[panel, PAGE_PROBLEM_JS], timeout=timeout, polling=250)
+    result = handle_.json_value()
+    if result.get("problem"):
+        raise AssertionError(f"page shows an error while waiting for {panel}:\n{result['problem']}")
 
 
 def path_d(page, panel: str, index: int = 0) -> str | None:
