@@ -98,11 +98,11 @@ def fig(name: str, marks, axes, *, title: str = "", height: int = 230, legend: s
 
 
 def x_axis(scale, label):
-    return Axis(scale=scale, label=label, side="bottom", num_ticks=6)
+    return Axis(scale=scale, label=label, side="bottom", tick_format="~g")
 
 
 def y_axis(scale, label, side="left"):
-    return Axis(scale=scale, label=label, side=side, num_ticks=5,
+    return Axis(scale=scale, label=label, side=side, tick_format="~g",
                 label_offset="40px")
 
 
@@ -446,6 +446,7 @@ class Panel:
             self.n_runs += 1
             result = self.experiment.simulate(checked)
             data = self._plot_data(result, checked)
+            data["_x"] = {"min": 0.0, "max": float(result["t"][-1])}  # the shared time axis
         except Exception as e:  # noqa: BLE001 - shown in the panel, last plot kept
             self._set_error(_message(e))
             self._show_status(values, None)
@@ -459,6 +460,8 @@ class Panel:
     def _apply(self, data: dict):
         for name, traits in data.items():
             mark = self.lines.get(name) or getattr(self, "_marks", {}).get(name)
+            if name == "_x":
+                mark = self.x
             if mark is None:
                 continue
             with mark.hold_sync():

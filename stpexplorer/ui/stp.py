@@ -25,6 +25,12 @@ __all__ = ["STPPanel"]
 _SPK_LO, _SPK_HI = -0.13, -0.03
 
 
+def _rate_axis(scale):
+    ax = x_axis(scale, "rate (Hz)")
+    ax.tick_values = np.array([0.5, 1, 2, 5, 10, 20, 50, 100, 200], dtype=float)
+    return ax
+
+
 class STPPanel(Panel):
     """Tsodyks–Markram STP: traces, per-spike ratios and steady state vs rate."""
 
@@ -69,7 +75,7 @@ class STPPanel(Panel):
         L["rate_point"] = Scatter(x=np.ones(1, np.float32), y=np.zeros(1, np.float32),
                                   scales={"x": xs, "y": ys}, colors=[COLORS["red"]], default_size=40)
         f3 = fig("rate", [L[k] for k in ("rate_curve", "one_over_r", "r_lim", "rate_marker", "rate_point")],
-                 [x_axis(xs, "rate (Hz)"), y_axis(ys, "steady-state release")],
+                 [_rate_axis(xs), y_axis(ys, "steady-state release")],
                  title="Steady state vs rate", height=250)
         self._rate_y = ys
         self.figures.update(traces=f1, ratio=f2, rate=f3)
