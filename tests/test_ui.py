@@ -239,6 +239,31 @@ def test_every_control_over_its_range_changes_and_matches_marks(key):
         p.set_values(**exp.defaults())
 
 
+def lines_snapshot(panel):
+    return {k: v for k, v in snapshot(panel).items() if isinstance(panel.lines[k[0]], Lines)}
+
+
+@pytest.mark.parametrize("key", list(PANELS))
+def test_one_keyboard_step_of_every_visible_slider_changes_a_line(key):
+    """What the browser tests do with ArrowRight (ArrowLeft at the top end)."""
+    p = PANELS[key]()
+    for name, w in p.sliders.items():
+        if not isinstance(w, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)):
+            continue
+        if f"stpx-slider-{name}" not in w._dom_classes:  # hidden: not applicable now
+            continue
+        before = lines_snapshot(p)
+        if isinstance(w, W.FloatLogSlider):
+            e = math.log10(w.value)
+            e = e + w.step if e + w.step <= w.max + 1e-9 else e - w.step
+            w.value = 10 ** e
+        else:
+            w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
+        assert p.error == "", (name, p.error)
+        assert lines_snapshot(p) != before, f"{key}.{name}: one step changed no Lines mark"
+        assert f"{name}=" in p._status.value
+
+
 def test_status_readout_format_matches_slider():
     p = ThresholdPanel()
     p.sliders["v_th"].value = -50.5

@@ -128,6 +128,8 @@ class Panel:
     key: str = ""
     #: control groups: (title, [control names]) in display order; None = one group
     groups: list | None = None
+    #: slider steps that differ from the Control's (e.g. a step below the model's dt)
+    step_overrides: dict = {}
 
     def __init__(self, **values):
         self.experiment = EXPERIMENTS[self.key]
@@ -202,7 +204,7 @@ class Panel:
             w = W.IntSlider(value=int(c.default), min=int(c.lo), max=int(c.hi), step=int(c.step or 1),
                             readout_format=INT_FORMAT, **common)
         else:
-            step = c.step or _nice_step((c.hi - c.lo) / 100)
+            step = self.step_overrides.get(c.name) or c.step or _nice_step((c.hi - c.lo) / 100)
             w = W.FloatSlider(value=c.default, min=c.lo, max=c.hi, step=step,
                               readout_format=float_format(step), **common)
         w.add_class(f"stpx-slider-{c.name}")

@@ -38,6 +38,8 @@ class ThresholdPanel(Panel):
                               "input_strength", "pattern", "seed"]),
               ("Adaptive LIF", ["current_nA", "tau_m", "v_rest", "v_th", "theta_plus", "tau_theta",
                                 "alif_refract_ms"])]
+    # a WTAS refractory period ≤ dt (0.5 ms) has no effect: keyboard steps of 1 ms
+    step_overrides = {"refract_ms": 1.0}
 
     def _build(self):
         x, L = self.x, self.lines
