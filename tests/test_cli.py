@@ -351,3 +351,58 @@ def test_app_serves_with_token(tmp_path):
             out, _ = proc.communicate()
     text = out.decode(errors="replace")
     assert f"127.0.0.1:{port}/?token=" in text, text[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(
+    importlib.util.find_spec("voila") is None or importlib.util.find_spec("jupyter_server") is None,
+    reason="voila / jupyter_server not installed",
+)
+def test_binder_voila_url_renders_explorer(tmp_path):
+    """Replay Binder's Voila URL: jupyter_server with the voila extension and the culling
+    config of binder/, serving the repository; /voila/render/notebooks/explorer.ipynb must
+    execute the explorer notebook."""
+    import urllib.request
+
+    port = cli.free_port()
+    token = secrets.token_hex(8)
+    env = _subprocess_env(token)
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", "--ServerApp.open_browser=False", f"--ServerApp.root_dir={ROOT}",
+         f"--config={BINDER / 'jupyter_server_config.json'}",
+         # CI containers run as root; Binder does not
+         *(["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:  # fail fast when the server exits instead of listening
+            assert proc.poll() is None, proc.communicate()[0].decode(errors="replace")[-3000:]
+            try:
+                cli.wait_for_http(f"{base}/login", timeout=2)
+                break
+            except TimeoutError:
+                assert time.monotonic() < deadline, "jupyter_server did not start within 120 s"
+        url = f"{base}/voila/render/notebooks/explorer.ipynb?token={token}"
+        with urllib.request.urlopen(url, timeout=180) as r:
+            assert r.status == 200
+            html = r.read().decode("utf-8", errors="replace")
+        assert "application/vnd.jupyter.widget-view+json" in html, html[-3000:]
+        assert "ModuleNotFoundError" not in html and "Traceback" not in html
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
+    text = out.decode(errors="replace")
+    assert "Culling kernels with idle durations > 600 seconds" in text, text[-3000:]
