@@ -444,7 +444,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _run_server(cmd: list[str], cwd: Path, env: dict[str, str]) -> int:
+    import signal
+
     proc = subprocess.Popen(cmd, cwd=cwd, env=env)
+
+    def forward(signum, frame):  # `kill <stpexplorer pid>` stops the server too
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), forward)
     try:
         return proc.wait()
     except KeyboardInterrupt:
