@@ -122,8 +122,10 @@ md(r"""
 
 All three end in the same regime: the thresholds sit between the largest and the second
 largest probability, and almost every step has **exactly one** spike. The windows where the
-fraction dips are patterns whose two largest $p_i$ are closer than the threshold step
-$g_\theta$ allows the rule to resolve: then the count flickers between 0, 1 and 2.
+fraction dips contain the few patterns whose two largest $p_i$ differ by less than the
+threshold step $g_\theta = 0.01$: a step of all thresholds then jumps over both at once, and
+the count alternates 0, 2, 0, 2, ... for the whole pattern (check it: compute the gap between
+the two largest $p_i$ of each pattern).
 
 ### Exercise 1 — how fast do the thresholds come down?
 

@@ -205,8 +205,8 @@ between consecutive pairs shrinks and adds depression: with **all-to-all** pairi
 sums over every past spike, the $+10$ ms protocol potentiates less and less and turns into
 **depression** above about 40 Hz. With **nearest-neighbour** pairing each spike sees only one
 partner on each side, so the $+10$ ms protocol stays potentiating, and at 50 Hz (period
-20 ms) the $+10$ and $-10$ ms protocols become the same spike train and give the same
-(positive) change. (Real synapses do the opposite: Sjöström et al. 2001 found
+20 ms) the $+10$ and $-10$ ms protocols become the same alternating spike train (apart from
+which spike comes first) and give nearly the same, positive, change. (Real synapses do the opposite: Sjöström et al. 2001 found
 potentiation at high frequency for *both* orders. No pair rule can produce that; it needs
 triplet or voltage-based rules.)
 

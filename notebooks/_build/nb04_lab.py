@@ -66,8 +66,9 @@ below we run a depressing and a facilitating circuit in **one call**.
 
 100 inputs fire regularly (each with its own random phase) at 5 Hz for 2 s, then at 30 Hz for
 2 s. STDP is switched off ($A_\pm = 0$) so only short-term plasticity and the adaptive
-threshold act. The two circuits differ only in their synapses; their gains are chosen so that
-both fire at a few Hz at baseline.
+threshold act. The two circuits differ only in their synapses (and in the gain $g$: the
+depressing circuit fires at about 5 Hz during the 5 Hz period, the facilitating one stays just
+below threshold).
 """),
 code(r"""
 DT = 1.0
@@ -130,9 +131,10 @@ md(r"""
   baseline — 30 Hz is far above $r_\text{lim} = 1/(U\tau_d) = 2.5$ Hz, where the release per
   second hardly depends on rate (notebook 1). The neuron signals the *change*.
 * Through **facilitating** synapses the current *builds up* over a few hundred ms as $u$
-  grows, and the sustained response is many times the baseline. The neuron signals the new
-  *rate*.
-* The adaptive threshold adds its own slow decline of the postsynaptic rate after the step.
+  grows, and the sustained response is many times the baseline: the neuron, silent at 5 Hz
+  input, fires steadily at 30 Hz input. It signals the new *rate*.
+* The adaptive threshold ($\theta_+ = 2$ mV, $\tau_\theta = 200$ ms) keeps the postsynaptic rate
+  moderate in both cases.
 
 ### Exercise 1 — predict the sustained current
 
