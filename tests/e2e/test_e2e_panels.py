@@ -61,9 +61,25 @@ def _open_tab(page, title: str) -> str:
     return panel
 
 
-def _explorer_box(page):
-    tabs = page.locator(".widget-tab").first
-    return tabs if tabs.count() else page.locator("body")
+def _shoot_explorer(page, path) -> None:
+    """Screenshot of the Explorer (tab bar + the visible panel, nothing clipped)."""
+    box = page.evaluate("""() => {
+        const els = [document.querySelector('.stpx-explorer') || document.querySelector('.widget-tab')];
+        for (const p of document.querySelectorAll('[class*="stpx-panel-"]'))
+            if (p.offsetParent !== null) els.push(p);
+        let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+        for (const e of els) { if (!e) continue; const r = e.getBoundingClientRect();
+            if (r.width === 0) continue;
+            x0 = Math.min(x0, r.left + scrollX); y0 = Math.min(y0, r.top + scrollY);
+            x1 = Math.max(x1, r.right + scrollX); y1 = Math.max(y1, r.bottom + scrollY); }
+        return isFinite(x0) ? {x: Math.max(0, x0 - 4), y: Math.max(0, y0 - 4),
+                               width: x1 - x0 + 8, height: y1 - y0 + 8} : null;
+    }""")
+    path = str(path)
+    if box:
+        page.screenshot(path=path, full_page=True, clip=box)
+    else:
+        page.screenshot(path=path, full_page=True)
 
 
 @pytest.mark.smoke
@@ -76,8 +92,17 @@ def test_explorer_renders_in_voila(explorer_page):
     assert H.error_text(page, H.panel_sel("stp")) == ""
     H.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _explorer_box(page).screenshot(path=str(H.SCREENSHOTS / "explorer.png"))
+    # README screenshots, at the default values: the Explorer and one per tab
+    H.wait_stable(page, H.panel_sel("stp"), quiet_ms=500)
+    _shoot_explorer(page, H.SCREENSHOTS / "explorer.png")
     page.screenshot(path=str(H.ARTIFACTS / "explorer-voila-full.png"), full_page=True)
+    for title in TITLES:
+        panel = _open_tab(page, title)
+        assert H.error_text(page, panel) == "", f"{panel}: stpx-error shows an error"
+        H.wait_stable(page, panel, quiet_ms=500)
+        _shoot_explorer(page, H.SCREENSHOTS / f"{H.TABS[title]}.png")
+    _open_tab(page, TITLES[0])
+    H.assert_no_widget_errors(page, page.errors)
 
 
 @pytest.mark.parametrize("title", TITLES, ids=[H.TABS[t] for t in TITLES])
@@ -95,9 +120,7 @@ def test_tab_sliders_keyboard_and_mouse(explorer_page, title):
     H.assert_no_widget_errors(page, page.errors)
     key = H.TABS[title]
     H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    H.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(H.ARTIFACTS / f"tab-{key}-voila.png"), full_page=True)
-    _explorer_box(page).screenshot(path=str(H.SCREENSHOTS / f"{key}.png"))
+    _shoot_explorer(page, H.ARTIFACTS / f"tab-{key}-voila-after-moves.png")
 
 
 @pytest.mark.parametrize("title", TITLES, ids=[H.TABS[t] for t in TITLES])
