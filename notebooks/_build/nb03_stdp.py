@@ -317,13 +317,13 @@ unimodal distribution (van Rossum et al. 2000).
 We use `sx.simulate_circuit`: 200 independent 10 Hz Poisson inputs → synapses (short-term
 plasticity switched off: $U=1$, $\tau_f=\tau_d=0$, so each spike releases exactly $w$) → a LIF
 neuron (adaptive threshold off: $\theta_+=0$) → STDP on the 200 weights. To keep memory small we
-simulate 300 s in 5 s blocks, carrying the weights from one block to the next (the traces and
+simulate 200 s in 5 s blocks, carrying the weights from one block to the next (the traces and
 the membrane restart at each block, a negligible effect). $dt = 1$ ms; the learning rate is
 larger than Song's so that it converges in minutes rather than hours.
 """),
 code(r"""
 N_IN, RATE_IN, DT_S = 200, 10.0, 1.0
-BLOCK_MS, N_BLOCKS = 5000.0, 60
+BLOCK_MS, N_BLOCKS = 5000.0, 40
 no_stp = sx.STPParams(U=1.0, tau_f=0.0, tau_d=0.0)
 lif = sx.ALIFParams(tau_m=20.0, v_rest=-70.0, v_reset=-60.0, v_th=-54.0, R=10.0, theta_plus=0.0,
                     tau_theta=100.0, refract_ms=2.0)
