@@ -167,11 +167,10 @@ def _simulate_stp(v: dict) -> dict:
     idx = np.flatnonzero(spikes)
     rel_sp = rel[idx]
     rate = 1000.0 / v["interval_ms"] if v["protocol"] == "paired" else v["rate_hz"]
-    if rate > 0:
-        us, xs, rs = (float(a) for a in eng.steady_state(p, rate))
-    else:
-        us = xs = rs = float("nan")
-    curve = np.asarray(eng.steady_state(p, STP_RATES)[2])
+    # one call, one fixed shape: the current rate first, then the curve's rates
+    ss = np.asarray(eng.steady_state(p, np.concatenate([[rate], STP_RATES])))
+    us, xs, rs = (float(a) for a in ss[:, 0])
+    curve = ss[2, 1:]
     r_lim = 1000.0 / (v["U"] * v["tau_d"]) if v["tau_d"] > 0 else float("inf")
     first = rel_sp[0] if rel_sp.size and rel_sp[0] > 0 else np.nan
     return dict(t=t, spikes=spikes, u=u, x=x, wdyn=wdyn, release=rel,
