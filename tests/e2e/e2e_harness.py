@@ -48,7 +48,7 @@ CHROMIUM_ARGS = [
 
 # Idle-kernel culling timings for the test servers (passed to stpexplorer.cli builders,
 # or used in the fallback command lines).
-CULL_IDLE_TIMEOUT = 30
+CULL_IDLE_TIMEOUT = 20
 CULL_INTERVAL = 5
 
 # Tab titles of the Explorer, in order, and the panel key each one holds (ui_contract.md).
