@@ -30,7 +30,6 @@ import importlib.resources
 import json
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -293,17 +292,21 @@ def start_voila(
 ) -> "subprocess.Popen[bytes]":
     """Start Voila as ``stpexplorer app`` would (non-blocking); returns the Popen.
 
-    ``token=None`` draws a random token (read it back from ``proc.args`` is not needed:
-    pass your own token to know it).  The caller terminates the process.
+    ``token=None`` draws a random token; either way it is available as ``proc.token``
+    (and ``voila_url(ip, port, proc.token)`` opens the dashboard). Raises
+    :class:`PortInUseError` when the port is taken. The caller terminates the process.
+    ``kwargs`` go to :func:`voila_command` (``preheat``, ``cull_idle_timeout``, ...).
     """
     token = token or secrets.token_hex(16)
     check_port(port, ip)
     notebook = Path(notebook)
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         voila_command(notebook, port, ip, open_browser, **kwargs),
         cwd=notebook.parent,
         env=server_env(token, env),
     )
+    proc.token = token  # type: ignore[attr-defined]
+    return proc
 
 
 def wait_for_http(url: str, timeout: float = 60.0, interval: float = 0.25) -> int:

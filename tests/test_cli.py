@@ -406,3 +406,28 @@ def test_binder_voila_url_renders_explorer(tmp_path):
             out, _ = proc.communicate()
     text = out.decode(errors="replace")
     assert "Culling kernels with idle durations > 600 seconds" in text, text[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(importlib.util.find_spec("voila") is None, reason="voila is not installed")
+def test_start_voila_helper(tmp_path):
+    """The helper the browser tests use: same argv as the CLI, token known to the caller."""
+    nb = tmp_path / "w.ipynb"
+    nb.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": [],
+                   "source": ["1 + 1"]}],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }))
+    port = cli.free_port()
+    proc = cli.start_voila(nb, port, preheat=False)
+    try:
+        assert proc.args == cli.voila_command(nb, port, "127.0.0.1", False, preheat=False)
+        status = cli.wait_for_http(cli.voila_url("127.0.0.1", port, proc.token), timeout=90)
+        assert status == 200
+        with pytest.raises(cli.PortInUseError, match=str(port)):
+            cli.start_voila(nb, port)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
