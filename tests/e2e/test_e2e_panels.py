@@ -62,7 +62,26 @@ def _open_tab(page, title: str) -> str:
 
 
 def _shoot_explorer(page, path) -> None:
-    """Screenshot of the Explorer (tab bar + the visible panel, nothing clipped)."""
+    """Screenshot of the Explorer (tab bar + the visible panel, nothing clipped).
+
+    Voila's lab template scrolls inside a fixed-height shell, so ``full_page`` is not
+    enough: the viewport is made tall enough for the content, then restored."""
+    vp = page.viewport_size or {"width": 1280, "height": 900}
+    need = page.evaluate("""() => Math.max(...Array.from(document.querySelectorAll('*'))
+        .filter(e => e.scrollHeight > e.clientHeight + 2 &&
+                     /(auto|scroll)/.test(getComputedStyle(e).overflowY))
+        .map(e => e.scrollHeight - e.clientHeight), 0)""")
+    if need > 0:
+        page.set_viewport_size({"width": vp["width"], "height": vp["height"] + int(need) + 20})
+        page.wait_for_timeout(300)
+    try:
+        _shoot_clip(page, path)
+    finally:
+        if need > 0:
+            page.set_viewport_size(vp)
+
+
+def _shoot_clip(page, path) -> None:
     box = page.evaluate("""() => {
         const els = [document.querySelector('.stpx-explorer') || document.querySelector('.widget-tab')];
         for (const p of document.querySelectorAll('[class*="stpx-panel-"]'))
