@@ -129,6 +129,7 @@ def _voila_servers(e2e_scratch):
 
 
 def _get_voila(servers, e2e_scratch, name: str) -> H.Server:
+    pytest.importorskip("voila", reason="voila not installed in this environment")
     _require_notebook(name)
     if name not in servers:
         try:
@@ -171,6 +172,7 @@ def _lab_holder(e2e_scratch):
 @pytest.fixture
 def lab_server(_lab_holder, e2e_scratch):
     """One JupyterLab per session serving ``minimal.ipynb`` (and ``explorer.ipynb``)."""
+    pytest.importorskip("jupyterlab", reason="jupyterlab not installed in this environment")
     if "lab" not in _lab_holder:
         try:
             _lab_holder["lab"] = H.start_lab(H.NOTEBOOKS, e2e_scratch / "lab")
@@ -185,6 +187,7 @@ def fresh_voila(e2e_scratch, request):
     started: list[H.Server] = []
 
     def make(name: str) -> H.Server:
+        pytest.importorskip("voila", reason="voila not installed in this environment")
         _require_notebook(name)
         srv = H.start_voila(H.NOTEBOOKS[name],
                             e2e_scratch / f"fresh-{name}-{len(started)}-{os.getpid()}")
