@@ -257,12 +257,23 @@ def voila_command(
     return cmd
 
 
+def default_compile_cache(env: Mapping[str, str] | None = None) -> str:
+    """The user's cache directory for JAX's compiled panels ($XDG_CACHE_HOME/stpexplorer/jax)."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "stpexplorer", "jax")
+
+
 def server_env(token: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment for a server subprocess; ``token`` (if given) becomes ``JUPYTER_TOKEN``.
 
     An empty token is refused: token authentication is never disabled.
     """
     env = dict(os.environ if base is None else base)
+    # kernels started by this server keep compiled panels on disk (see
+    # stpexplorer.ui.explorer.enable_compile_cache): every Voila page view starts a kernel,
+    # and only the first one should pay for JAX compilation. STPX_JAX_CACHE="" turns it off.
+    env.setdefault("STPX_JAX_CACHE", default_compile_cache(env))
     if token is not None:
         if not token:
             raise ValueError("an empty token would disable authentication")

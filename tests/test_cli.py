@@ -129,8 +129,8 @@ def test_lab_command_local_token(tmp_path):
 
 
 def test_server_env_never_disables_token():
-    env = cli.server_env("abc", base={"PATH": "/bin"})
-    assert env == {"PATH": "/bin", "JUPYTER_TOKEN": "abc"}
+    env = cli.server_env("abc", base={"PATH": "/bin", "STPX_JAX_CACHE": ""})
+    assert env == {"PATH": "/bin", "JUPYTER_TOKEN": "abc", "STPX_JAX_CACHE": ""}
     assert "JUPYTER_TOKEN" not in cli.server_env(None, base={})
     with pytest.raises(ValueError):
         cli.server_env("")
@@ -431,3 +431,21 @@ def test_start_voila_helper(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_servers_give_kernels_a_compile_cache_unless_turned_off(tmp_path):
+    from stpexplorer import cli
+
+    env = cli.server_env("tok", base={"XDG_CACHE_HOME": str(tmp_path)})
+    assert env["STPX_JAX_CACHE"] == str(tmp_path / "stpexplorer" / "jax")
+    assert cli.server_env("tok", base={"STPX_JAX_CACHE": ""})["STPX_JAX_CACHE"] == ""
+
+
+def test_binder_start_exports_the_cache_and_execs():
+    import os
+    import subprocess
+
+    start = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "binder", "start")
+    out = subprocess.run([start, "sh", "-c", "echo $STPX_JAX_CACHE"], capture_output=True, text=True,
+                         env={"HOME": "/home/jovyan", "PATH": os.environ["PATH"]}, check=True)
+    assert out.stdout.strip() == "/home/jovyan/.cache/stpexplorer/jax"
