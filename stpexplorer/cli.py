@@ -77,9 +77,13 @@ NOTEBOOK_NAME = "explorer.ipynb"
 # Voila app as traitlets parent, so `--MappingKernelManager.cull_*` on the voila
 # command line is honoured (the culler starts with the first kernel); pre-heated
 # pool kernels are exempt (VoilaKernelManager.cull_kernel_if_idle).
-CULL_IDLE_TIMEOUT = 900  # seconds without any kernel activity (slider moves count)
-CULL_INTERVAL = 60  # seconds between culler passes
-CULL_CONNECTED = True  # also cull kernels whose page is still "connected" (iframes, sleeping laptops)
+CULL_IDLE_TIMEOUT = 180  # seconds a kernel with no open page may stay idle (slider moves count)
+CULL_INTERVAL = 30  # seconds between culler passes
+# Kernels whose page is still open are never culled: a student may leave the dashboard
+# open through a lecture. What leaks are the kernels of reloaded or closed pages (Voila's
+# shutdown-on-unload POST is refused for lack of an _xsrf argument), and those are
+# disconnected, so they go after CULL_IDLE_TIMEOUT.
+CULL_CONNECTED = False
 
 
 class PortInUseError(RuntimeError):

@@ -107,7 +107,7 @@ def test_voila_command_local_token_culling(tmp_path):
     assert not any(re.match(r"--(Voila\.|IdentityProvider\.|ServerApp\.)?token=$", a) for a in cmd)
     assert int(_opt(cmd, "MappingKernelManager.cull_idle_timeout")) > 0
     assert int(_opt(cmd, "MappingKernelManager.cull_interval")) > 0
-    assert _opt(cmd, "MappingKernelManager.cull_connected") == "True"
+    assert _opt(cmd, "MappingKernelManager.cull_connected") == "False"  # open pages keep their kernel
     assert _opt(cmd, "VoilaConfiguration.preheat_kernel") == "True"
     other = cli.voila_command(nb, 9123, "0.0.0.0", True, preheat=False, cull_idle_timeout=0)
     assert _opt(other, "Voila.ip") == "0.0.0.0" and _opt(other, "Voila.open_browser") == "True"

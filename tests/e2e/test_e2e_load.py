@@ -119,3 +119,17 @@ def test_abandoned_voila_pages_are_culled(browser_context, fresh_voila):
                                        H.CULL_IDLE_TIMEOUT + 6 * H.CULL_INTERVAL + 30)
     assert n <= bound, (f"abandoned kernels not culled: {right_after} right after closing, "
                         f"then {history}; server: {server.source} {' '.join(server.cmd)}")
+
+
+def test_open_voila_page_keeps_its_kernel_past_the_idle_timeout(browser_context, fresh_voila):
+    """Culling reaps kernels of closed/reloaded pages only: a dashboard left open and idle
+    for longer than the idle timeout (a student listening to a lecture) still works."""
+    server = fresh_voila("minimal")
+    pg = browser_context.new_page()
+    H.open_voila(pg, server, ".stpx-panel-minimal", timeout=60_000)
+    time.sleep(H.CULL_IDLE_TIMEOUT + 3 * H.CULL_INTERVAL)  # idle well past the timeout
+    d0 = H.path_d(pg, ".stpx-panel-minimal")
+    H.focus_slider(pg, ".stpx-panel-minimal", "freq")
+    pg.keyboard.press("ArrowRight")
+    assert H.wait_path_change(pg, ".stpx-panel-minimal", d0, timeout=15_000) != d0
+    pg.close()
