@@ -58,7 +58,8 @@ class ThresholdPanel(Panel):
         L["p"] = HeatMap(x=np.arange(2, dtype=np.float32), y=np.arange(2, dtype=np.float32),
                          color=np.zeros((2, 2), np.float32), scales={"x": xh, "y": yh, "color": cs})
         f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), y_axis(yh, "unit"),
-                                      ColorAxis(scale=cs, side="right", label="p")],
+                                      ColorAxis(scale=cs, side="right", orientation="vertical", label="p",
+                                                num_ticks=3, tick_format=".1f")],
                  title="softmax probabilities p_i", height=200)
 
         yv = LinearScale()
