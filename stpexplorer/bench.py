@@ -27,6 +27,23 @@ DT = 0.1
 DURATION = 2000.0
 
 
+def _timeit_pair(a, b, *, repeat: int, warmup: int = 5) -> tuple[float, float]:
+    """Median wall times (ms) of ``a()`` and ``b()``, measured alternately so that the
+    machine's drift (a shared VM) affects both alike."""
+    for _ in range(warmup):
+        a()
+        b()
+    ta, tb = [], []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        a()
+        ta.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        b()
+        tb.append(time.perf_counter() - t)
+    return statistics.median(ta) * 1e3, statistics.median(tb) * 1e3
+
+
 def _timeit(fn, *, repeat: int, warmup: int = 2) -> float:
     """Median wall time of ``fn()`` in ms (fn must block until its result is ready)."""
     for _ in range(warmup):
@@ -111,8 +128,7 @@ def engine_rows(repeat: int = 50) -> list[tuple[str, float, str]]:
     def minimal():
         _minimal_scan(f32(0.2), e_f, e_d, js)[2].block_until_ready()
 
-    t_ours = _timeit(ours, repeat=repeat)
-    t_min = _timeit(minimal, repeat=repeat)
+    t_ours, t_min = _timeit_pair(ours, minimal, repeat=repeat * 10)
     t_np = _timeit(lambda: _numpy_loop(0.2, 200.0, 300.0, spikes.astype(np.float64), DT), repeat=5, warmup=1)
     rows.append(("simulate_stp, 20,000 steps (ms)", t_ours, ""))
     rows.append(("  minimal jitted lax.scan (ms)", t_min, f"ours / minimal = {t_ours / t_min:.2f}x (goal <= 1.5x)"))

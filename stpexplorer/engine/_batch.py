@@ -24,6 +24,8 @@ __all__ = ["batch_shape", "run_batched", "batch_sharding"]
 def batch_shape(params) -> tuple[int, ...]:
     """The broadcast shape of all parameter leaves (``()`` for a single set)."""
     shapes = [np.shape(leaf) for leaf in jax.tree_util.tree_leaves(params)]
+    if not any(shapes):  # the common case: one parameter set
+        return ()
     try:
         return tuple(np.broadcast_shapes(*shapes)) if shapes else ()
     except ValueError:

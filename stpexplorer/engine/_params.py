@@ -85,10 +85,17 @@ def check_range(name: str, value, *, lo=None, hi=None, lo_open=False, hi_open=Fa
         raise ValueError(f"{name} must be in {rng}{u}{extra}, got {got}")
 
 
+def _in_range(v, *, lo=None, hi=None, lo_open=False, hi_open=False, **_):
+    return ((lo is None or (v > lo if lo_open else v >= lo))
+            and (hi is None or (v < hi if hi_open else v <= hi)))
+
+
 def as_float_scalar(name: str, value, **range_kw):
     """Check a scalar argument (dt_ms, rate_hz, ...) and return it as a 0-d float array."""
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be a number, got {value!r}")
+    if type(value) in (float, int) and math.isfinite(value) and _in_range(value, **range_kw):
+        return np.asarray(value, dtype=float_dtype())  # fast path for plain numbers (hot: every call)
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

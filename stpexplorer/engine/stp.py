@@ -148,24 +148,27 @@ def exact_step(p: STPParams, carry, inputs):
     return (u_new, x_new), (u_now, x_now, frac * s)
 
 
-def spike_index(spikes: np.ndarray):
-    """Host-side event index of a (n_steps,) train: (spike steps padded to n_steps,
-    spikes so far at each step, number of spikes), all int32."""
+def spike_index(spikes: np.ndarray) -> np.ndarray:
+    """Host-side event index of a (n_steps,) train, packed in one int32 array (one transfer):
+    ``[spike steps padded to n_steps | spikes so far at each step | number of spikes]``."""
     n = spikes.shape[0]
-    idx = np.flatnonzero(spikes).astype(np.int32)
-    padded = np.zeros(n, np.int32)
-    padded[: idx.size] = idx
+    idx = np.flatnonzero(spikes > 0.5).astype(np.int32)  # on bools: 10x faster than on floats
+    out = np.zeros(2 * n + 1, np.int32)
+    out[: idx.size] = idx
     # spikes so far: k repeated from spike k-1 up to spike k (cheaper than a cumsum)
-    count = np.repeat(np.arange(idx.size + 1, dtype=np.int32), np.diff(idx, prepend=0, append=n))
-    return padded, count, np.int32(idx.size)
+    bounds = np.empty(idx.size + 2, np.int32)
+    bounds[0], bounds[1:-1], bounds[-1] = 0, idx, n
+    out[n: 2 * n] = np.repeat(np.arange(idx.size + 1, dtype=np.int32), bounds[1:] - bounds[:-1])
+    out[2 * n] = idx.size
+    return out
 
 
 def _exact(p: STPParams, spikes, index, dt):
     """Event-driven exact solution: the recursion runs over the spikes only (a loop with a
     traced trip count, so trains with different spike counts share one compiled function);
     the per-step traces then decay from the last spike, all steps at once."""
-    idx, count, n_sp = index
     n = spikes.shape[0]
+    idx, count, n_sp = index[:n], index[n: 2 * n], index[2 * n]
     dtype = spikes.dtype
 
     def at_spike(k, c):
