@@ -29,8 +29,10 @@ import time, sys
 t0 = time.perf_counter()
 from stpexplorer.ui import Explorer
 e = Explorer(warm={warm})
-assert all(p.error == '' for p in e.panels.values())
-print(time.perf_counter() - t0)
+t1 = time.perf_counter() - t0  # built, visible tab plotted
+e.wait_ready()
+assert all(p.error == '' and p.result is not None for p in e.panels.values())
+print(t1, time.perf_counter() - t0)
 """
 
 #: (slider, low, high) moved back and forth per panel: values move every time
@@ -64,7 +66,9 @@ def slider_latency(key: str, n: int = 120) -> np.ndarray:
     return np.array(times) * 1000.0
 
 
-def fresh_explorer(warm: bool = True, cache_dir: str | None = None) -> float:
+def fresh_explorer(warm: bool = True, cache_dir: str | None = None) -> tuple[float, float]:
+    """Seconds from a fresh interpreter to (Explorer shown with its visible tab plotted,
+    every tab plotted)."""
     import os
 
     env = dict(os.environ)
@@ -73,7 +77,8 @@ def fresh_explorer(warm: bool = True, cache_dir: str | None = None) -> float:
         env["STPX_JAX_CACHE"] = cache_dir
     out = subprocess.run([sys.executable, "-c", _FRESH.format(warm=warm)], capture_output=True, text=True,
                          check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    shown, ready = out.stdout.strip().splitlines()[-1].split()
+    return float(shown), float(ready)
 
 
 def main(argv=None) -> int:
@@ -89,19 +94,20 @@ def main(argv=None) -> int:
         g = "" if goal is None else f"≤ {goal[0]:g} ms" + (f" / ≤ {goal[1]:g} ms" if goal[1] else "")
         ok = "" if goal is None else ("ok" if med <= goal[0] and (goal[1] is None or p95 <= goal[1]) else "MISS")
         rows.append((f"{key}: slider -> marks ({ms.size} changes)", f"{med:.2f} ms", f"{p95:.2f} ms", g, ok))
-    for warm in (True, False):
-        ts = [fresh_explorer(warm) for _ in range(args.repeat)]
-        med = float(np.median(ts))
-        label = "Explorer() build + first plots, fresh process" + ("" if warm else " (no warm-up)")
-        rows.append((label, f"{med:.2f} s", f"max {max(ts):.2f} s", "≤ 3 s" if warm else "",
-                     ("ok" if med <= 3.0 else "MISS") if warm else ""))
+    ts = np.array([fresh_explorer(True) for _ in range(args.repeat)])
+    med = np.median(ts, axis=0)
+    rows.append(("Explorer() shown, visible tab plotted, fresh process", f"{med[0]:.2f} s",
+                 f"max {ts[:, 0].max():.2f} s", "≤ 3 s", "ok" if med[0] <= 3.0 else "MISS"))
+    rows.append(("  every tab plotted (background thread)", f"{med[1]:.2f} s", f"max {ts[:, 1].max():.2f} s",
+                 "", ""))
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="stpx-jax-cache-") as d:
         fresh_explorer(True, d)  # fills the persistent compile cache
-        ts = [fresh_explorer(True, d) for _ in range(args.repeat)]
-    rows.append(("Explorer() fresh process, STPX_JAX_CACHE filled (opt-in)", f"{float(np.median(ts)):.2f} s",
-                 f"max {max(ts):.2f} s", "", ""))
+        tc = np.array([fresh_explorer(True, d) for _ in range(args.repeat)])
+    mc = np.median(tc, axis=0)
+    rows.append(("  with STPX_JAX_CACHE filled (stpexplorer lab/app, Binder)", f"{mc[0]:.2f} s",
+                 f"all tabs {mc[1]:.2f} s", "", ""))
     head = ("measurement", "median", "p95", "goal", "")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
     for r in [head] + rows:

@@ -441,8 +441,23 @@ def test_inactive_controls_are_hidden_and_unmarked():
     assert "stpx-inactive-n_spikes" in p.sliders["n_spikes"]._dom_classes
 
 
+def test_explorer_plots_hidden_tabs_when_selected_or_in_the_background():
+    e = Explorer(warm=False)
+    p = e.panels
+    assert p["stp"].n_runs == 1 and p["stp"].result is not None
+    assert all(p[k].n_runs == 0 for k in ("threshold", "stdp", "circuit"))
+    e.selected_index = 2
+    assert p["stdp"].n_runs == 1 and p["stdp"].result is not None and p["threshold"].n_runs == 0
+    e.selected_index = 2
+    assert p["stdp"].n_runs == 1  # selecting again does not re-run
+    w = Explorer()
+    assert w.wait_ready(timeout=120)
+    assert all(q.n_runs == 1 and q.result is not None for q in w.panels.values())
+
+
 def test_explorer_tabs():
     e = Explorer()
+    assert e.wait_ready(timeout=120)
     assert [e.get_title(i) for i in range(4)] == ["Short-term plasticity", "Thresholds", "STDP", "Synapse lab"]
     assert list(e.panels) == ["stp", "threshold", "stdp", "circuit"]
     assert [type(p).__name__ for p in e.panels.values()] == ["STPPanel", "ThresholdPanel", "STDPPanel",

@@ -29,6 +29,7 @@ import base64
 import contextlib
 import html
 import math
+import threading
 from pathlib import Path
 
 import ipywidgets as W
@@ -131,8 +132,11 @@ class Panel:
     #: slider steps that differ from the Control's (e.g. a step below the model's dt)
     step_overrides: dict = {}
 
-    def __init__(self, **values):
+    def __init__(self, *, defer: bool = False, **values):
+        """``values`` set controls (one simulation); ``defer=True`` builds the panel without
+        simulating until :meth:`ensure_plotted` (the Explorer's hidden tabs)."""
         self.experiment = EXPERIMENTS[self.key]
+        self._lock = threading.RLock()  # the Explorer may plot a hidden tab from a thread
         self.n_runs = 0
         self.error = ""
         self.result: dict | None = None
@@ -160,8 +164,14 @@ class Panel:
         self._preset.observe(self._on_preset, "value")
         if values:
             self.set_values(**values)
-        else:
+        elif not defer:
             self._update()
+
+    def ensure_plotted(self) -> None:
+        """Run the first simulation of a deferred panel (no-op once it has run)."""
+        with self._lock:
+            if self.n_runs == 0:
+                self._update()
 
     # -------------------------------------------------------------- display
     def _repr_mimebundle_(self, **kw):
@@ -441,6 +451,10 @@ class Panel:
     def _update(self):
         """Run the experiment with the current control values and redraw in place.
         On failure: message in the error area, marks unchanged."""
+        with self._lock:
+            return self._update_locked()
+
+    def _update_locked(self):
         values = self._read_values()
         self._set_active(values)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as W
@@ -50,16 +51,43 @@ def warm_up(keys=tuple(PANELS)) -> None:
 
 
 class Explorer(W.Tab):
-    """``Tab`` of the four panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit"}."""
+    """``Tab`` of the four panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit"}.
+
+    Only the visible tab is simulated while the Explorer is built, so it appears after one
+    compilation; the hidden tabs are then compiled and plotted in a background thread
+    (``warm=True``), or when first selected, whichever comes first. :meth:`wait_ready`
+    blocks until every tab is plotted."""
 
     def __init__(self, warm: bool = True, compile_cache: str | None = None, **kwargs):
-        """``warm``: compile the four models concurrently first; ``compile_cache``: a
-        directory for JAX's persistent compilation cache (or ``$STPX_JAX_CACHE``), opt-in."""
+        """``warm``: plot the hidden tabs in a background thread right away;
+        ``compile_cache``: a directory for JAX's persistent compilation cache (or
+        ``$STPX_JAX_CACHE``)."""
         enable_compile_cache(compile_cache)
-        if warm:
-            warm_up()
-        panels = {k: cls() for k, cls in PANELS.items()}
+        first = next(iter(PANELS))
+        panels = {k: cls(defer=k != first) for k, cls in PANELS.items()}
         super().__init__(children=[p.widget for p in panels.values()],
                          titles=[TITLES[k] for k in panels], **kwargs)
         self.panels = panels
         self.add_class("stpx-explorer")
+        self.observe(self._on_tab, "selected_index")
+        self._warm = None
+        if warm:
+            self._warm = threading.Thread(target=self._plot_hidden, name="stpx-warm", daemon=True)
+            self._warm.start()
+
+    def _plot_hidden(self):
+        for panel in self.panels.values():
+            panel.ensure_plotted()  # errors are shown inside the panel
+
+    def _on_tab(self, change):
+        if change["new"] is not None:
+            list(self.panels.values())[change["new"]].ensure_plotted()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until every tab has been plotted; True when ready."""
+        if self._warm is not None:
+            self._warm.join(timeout)
+            if self._warm.is_alive():
+                return False
+        self._plot_hidden()
+        return True
