@@ -53,9 +53,9 @@ def assert_marks_hold(panel, values=None):
     res = EXPERIMENTS[panel.key].run(values)
     for mark, key in TRACE_MARKS[panel.key].items():
         xd, yd = decimate(res["t"], res[key])
-        m = panel.lines[mark]
-        np.testing.assert_allclose(m.x, xd, rtol=1e-6, err_msg=f"{panel.key}.{mark}.x")
-        np.testing.assert_allclose(m.y, yd, rtol=1e-5, atol=1e-6, err_msg=f"{panel.key}.{mark}.y")
+        mx, my = panel.trace(mark)
+        np.testing.assert_allclose(mx, xd, rtol=1e-6, err_msg=f"{panel.key}.{mark}.x")
+        np.testing.assert_allclose(my, yd, rtol=1e-5, atol=1e-6, err_msg=f"{panel.key}.{mark}.y")
 
 
 def jit_cache_total() -> int:
@@ -469,3 +469,25 @@ def test_explorer_tabs():
 def test_top_level_lazy_exports():
     import stpexplorer
     assert stpexplorer.Explorer is Explorer and stpexplorer.STPPanel is STPPanel
+
+
+def test_browser_snapping_an_exact_value_to_the_slider_grid_is_not_a_move():
+    # the browser draws τd = 800 ms at the nearest log-grid point and sends that back
+    p = STPPanel()
+    w = p.sliders["tau_d"]
+    snapped = w.base ** (w.min + round((math.log10(800.0) - w.min) / w.step) * w.step)
+    assert snapped != 800.0
+    runs = p.n_runs
+    w.value = snapped
+    assert p.n_runs == runs and p.values["tau_d"] == 800.0
+    p.sliders["U"].value = 0.3  # another control moves: τd stays exact
+    assert p.values["tau_d"] == 800.0 and p.n_runs == runs + 1
+    w.value = w.base ** (math.log10(snapped) + w.step)  # a real move: one step
+    assert p.n_runs == runs + 2 and p.values["tau_d"] == pytest.approx(w.value)
+    p.load_preset("Song 2000 STDP") if "Song 2000 STDP" in p.presets else None
+    q = STDPPanel()
+    q.load_preset("Song 2000 STDP")  # A- = 0.00525 is between grid points of its slider
+    runs = q.n_runs
+    a = q.sliders["A_minus"]
+    a.value = round(0.00525 / a.step) * a.step
+    assert q.n_runs == runs and q.values["A_minus"] == 0.00525

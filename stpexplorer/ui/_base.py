@@ -111,12 +111,12 @@ def time_scale():
     return LinearScale()
 
 
-def dec(x, y):
+def dec(x, y, max_points: int = MAX_POINTS):
     """Decimate one trace (1-D y) or several (2-D y, one column each) for a Lines mark."""
     y = np.asarray(y)
     if y.ndim == 2:
-        return decimate_columns(x, y)
-    return decimate(x, y)
+        return decimate_columns(x, y, max_points)
+    return decimate(x, y, max_points)
 
 
 # ----------------------------------------------------------------------------- the panel
@@ -143,6 +143,10 @@ class Panel:
         self.values: dict = {}
         self.sliders: dict = {}
         self.lines: dict = {}
+        #: sliders showing a grid point near, not at, the exact value in ``values``
+        self._snapped: dict = {}
+        #: traces drawn as rows of a shared multi-line mark: name -> row (int or slice)
+        self.rows: dict = {}
         self.figures: dict = {}
         self._off: dict = {}
         self._boxes: dict = {}
@@ -166,6 +170,17 @@ class Panel:
             self.set_values(**values)
         elif not defer:
             self._update()
+
+    def trace(self, name: str):
+        """``(x, y)`` the panel draws for trace ``name``, as numpy arrays. Traces updated
+        together share one multi-line mark (one message to the browser per change instead
+        of one per trace); this picks the trace's row."""
+        m = self.lines[name]
+        x, y = np.asarray(m.x), np.asarray(m.y)
+        row = self.rows.get(name)
+        if row is None:
+            return x, y
+        return (x[row] if x.ndim == 2 else x), y[row]
 
     def ensure_plotted(self) -> None:
         """Run the first simulation of a deferred panel (no-op once it has run)."""
@@ -207,8 +222,12 @@ class Panel:
                       tooltip=tip)
         if c.kind == "log":
             lo, hi = math.log10(c.lo), math.log10(c.hi)
+            step = (hi - lo) / 120
             v0 = c.default if c.default else c.lo
-            w = W.FloatLogSlider(value=v0, base=10, min=lo, max=hi, step=(hi - lo) / 120,
+            # put the default on the slider's grid (the browser shows only grid points):
+            # move the minimum down by less than one step
+            lo = math.log10(v0) - math.ceil((math.log10(v0) - lo) / step - 1e-9) * step
+            w = W.FloatLogSlider(value=v0, base=10, min=lo, max=hi, step=step,
                                  readout_format=LOG_FORMAT, **common)
         elif c.kind == "int":
             w = W.IntSlider(value=int(c.default), min=int(c.lo), max=int(c.hi), step=int(c.step or 1),
@@ -288,10 +307,34 @@ class Panel:
                 v = float(v)
                 if c.lo is not None:  # 10**log10(hi) may overshoot hi by an ulp
                     v = min(max(v, c.lo), c.hi)
+                if self._snapped.get(c.name) == self.sliders[c.name].value:
+                    v = self.values[c.name]  # the exact value, not its position on the slider's grid
                 if c.name in self._off and self._off[c.name].value:
                     v = 0.0
                 out[c.name] = v
         return out
+
+    def _on_grid_of_current(self, name: str, new) -> bool:
+        """True when ``new`` is the current value snapped onto the slider's grid.
+
+        A slider can only show values on its step grid. When the kernel sets a value off
+        the grid (a default such as τd = 800 ms on a log slider, a preset, a JSON file),
+        the browser draws the knob at the nearest grid point and, with continuous_update,
+        sends that point back. That echo is not a user's move: the exact value stays (and
+        no simulation runs). A real move goes at least half a step away."""
+        w = self.sliders.get(name)
+        cur = self.values.get(name)
+        if not isinstance(w, (W.FloatSlider, W.FloatLogSlider)) or cur is None or not w.step:
+            return False
+        if name in self._off and self._off[name].value:
+            return False
+        if isinstance(w, W.FloatLogSlider):
+            if cur <= 0 or new <= 0:
+                return False
+            dist = abs(math.log(new, w.base) - math.log(cur, w.base))
+        else:
+            dist = abs(float(new) - float(cur))
+        return dist <= 0.5 * w.step * (1 + 1e-9) and new != cur
 
     @contextlib.contextmanager
     def _quiet(self):
@@ -329,6 +372,8 @@ class Panel:
             raise
         with self._quiet():
             self._assign(checked)
+        for k in checked:
+            self._snapped.pop(k, None)
         if values:
             self._last = list(values)[-1] if len(values) == 1 else None
         self._sync_off_classes()
@@ -414,6 +459,11 @@ class Panel:
             return
         owner = change["owner"]
         name = next((k for k, w in self.sliders.items() if w is owner), None)
+        if name is not None and (self._snapped.get(name) == change["new"] or (
+                name not in self._snapped and self._on_grid_of_current(name, change["new"]))):
+            self._snapped[name] = change["new"]
+            return  # the browser snapped our exact value onto its grid: not a move
+        self._snapped.pop(name, None)
         if name is None:  # an "off" toggle
             name = next(k for k, b in self._off.items() if b is owner)
         elif name in self._off and self._off[name].value:

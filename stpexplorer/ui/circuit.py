@@ -20,6 +20,7 @@ from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
 __all__ = ["CircuitPanel", "HIST_BINS"]
 
 HIST_BINS = np.linspace(0.0, 1.0, 21)
+CONTEXT_POINTS = 500
 
 
 class CircuitPanel(Panel):
@@ -33,13 +34,15 @@ class CircuitPanel(Panel):
     def _build(self):
         x, L = self.x, self.lines
         y = LinearScale(min=0.0, max=1.02)
-        L["u"] = lines(x, y, color=COLORS["orange"], width=2, label="u (mean)")
-        L["x"] = lines(x, y, color=COLORS["blue"], width=2, label="x (mean)")
-        L["wdyn"] = lines(x, y, color=COLORS["green"], width=2, label="Wdyn (mean)")
-        L["u_syn"] = lines(x, y, color=COLORS["orange"], width=0.7, opacities=[0.45])
-        L["x_syn"] = lines(x, y, color=COLORS["blue"], width=0.7, opacities=[0.45])
-        L["wdyn_syn"] = lines(x, y, color=COLORS["green"], width=0.7, opacities=[0.45])
-        f1 = fig("stp", [L[k] for k in ("u", "x", "wdyn", "u_syn", "x_syn", "wdyn_syn")],
+        # traces that change together share a mark (rows of y): fewer messages per change
+        trio = [COLORS["orange"], COLORS["blue"], COLORS["green"]]
+        L["u"] = L["x"] = L["wdyn"] = lines(x, y, color=trio, width=2,
+                                            label=["u (mean)", "x (mean)", "Wdyn (mean)"])
+        n = CIRCUIT_SHOWN
+        L["u_syn"] = L["x_syn"] = L["wdyn_syn"] = lines(x, y, color=[c for c in trio for _ in range(n)],
+                                                        width=0.7, opacities=[0.45] * (3 * n))
+        self.rows.update(u=0, x=1, wdyn=2, u_syn=slice(0, n), x_syn=slice(n, 2 * n), wdyn_syn=slice(2 * n, 3 * n))
+        f1 = fig("stp", [L["u"], L["u_syn"]],
                  [x_axis(x, "time (ms)"), y_axis(y, "u, x, Wdyn")],
                  title=f"STP synapses: mean and {CIRCUIT_SHOWN} synapses", height=240)
         yv = LinearScale()
@@ -71,12 +74,16 @@ class CircuitPanel(Panel):
         t = r["t"]
         k = CIRCUIT_SHOWN
         d = {}
-        for name in ("u", "x", "wdyn", "w"):
-            xx, yy = dec(t, r[f"{name}_mean"])
-            d[name] = {"x": xx, "y": yy}
-        for name in ("u", "x", "wdyn", "w"):
-            X, Y = dec(t, r[name][:, :k])
-            d[f"{name}_syn"] = {"x": X, "y": Y}
+        X, Y = dec(t, np.stack([r["u_mean"], r["x_mean"], r["wdyn_mean"]], axis=1))
+        d["u"] = {"x": X, "y": Y}
+        # the individual synapses are thin context lines behind the means: 500 points each
+        # (min/max per bucket keeps every peak) keep the browser's redraw short
+        X, Y = dec(t, np.concatenate([r["u"][:, :k], r["x"][:, :k], r["wdyn"][:, :k]], axis=1), CONTEXT_POINTS)
+        d["u_syn"] = {"x": X, "y": Y}
+        xx, yy = dec(t, r["w_mean"])
+        d["w"] = {"x": xx, "y": yy}
+        X, Y = dec(t, r["w"][:, :k], CONTEXT_POINTS)
+        d["w_syn"] = {"x": X, "y": Y}
         for name in ("v", "thr"):
             xx, yy = dec(t, r[name])
             d[name] = {"x": xx, "y": yy}

@@ -43,19 +43,21 @@ class STPPanel(Panel):
         x = self.x
         y = LinearScale(min=_SPK_LO - 0.04, max=1.05)
         L = self.lines
-        L["u"] = lines(x, y, color=COLORS["orange"], label="u (utilisation)")
-        L["x"] = lines(x, y, color=COLORS["blue"], label="x (resources)")
-        L["wdyn"] = lines(x, y, color=COLORS["green"], label="Wdyn = last release")
+        # u, x and Wdyn change together: one mark, three rows (one message per change)
+        L["u"] = L["x"] = L["wdyn"] = lines(x, y, color=[COLORS["orange"], COLORS["blue"], COLORS["green"]],
+                                            label=["u (utilisation)", "x (resources)", "Wdyn = last release"])
+        self.rows.update(u=0, x=1, wdyn=2, u_star=0, x_star=1, release_star=2)
         L["release"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32),
                                scales={"x": x, "y": y}, colors=[COLORS["red"]], default_size=24,
                                marker="circle", labels=["release at spikes"], display_legend=True)
-        L["u_star"] = lines(x, y, color=COLORS["orange"], dash=True, width=1, label="u*")
-        L["x_star"] = lines(x, y, color=COLORS["blue"], dash=True, width=1, label="x*")
-        L["release_star"] = lines(x, y, color=COLORS["red"], dash=True, width=1, label="release*")
+        # the three steady-state levels are one mark (three rows of y): one message per
+        # change instead of three, which the browser's redraw latency is sensitive to
+        stars = lines(x, y, color=[COLORS["orange"], COLORS["blue"], COLORS["red"]], dash=True, width=1,
+                      label=["u*", "x*", "release*"])
+        L["u_star"] = L["x_star"] = L["release_star"] = stars
         L["spikes"] = lines(x, y, color=COLORS["grey"], width=1)
         self._y = y
-        f1 = fig("traces", [L[k] for k in ("u", "x", "wdyn", "release", "u_star", "x_star",
-                                           "release_star", "spikes")],
+        f1 = fig("traces", [L[k] for k in ("u", "release", "u_star", "spikes")],
                  [x_axis(x, "time (ms)"), y_axis(y, "u, x, W·u·x (ticks: spikes)")],
                  title="Synapse state", height=300)
 
@@ -81,9 +83,14 @@ class STPPanel(Panel):
         self.figures.update(traces=f1, ratio=f2, rate=f3)
         lay = W.Layout(width="50%", min_width="320px")
         f2.layout.width = f3.layout.width = "100%"
-        return W.VBox([f1, W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay)],
-                                  layout=W.Layout(flex_flow="row wrap", width="100%"))],
+        # the second view is a tab: a hidden figure costs the browser almost nothing to
+        # update, and these two figures doubled JupyterLab's keydown-to-redraw latency
+        second = W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay)],
+                        layout=W.Layout(flex_flow="row wrap", width="100%"))
+        views = W.Tab(children=[f1, second], titles=["Traces", "Ratios & steady state"],
                       layout=W.Layout(width="100%"))
+        views.add_class("stpx-views")
+        return views
 
     def _inactive(self, v):
         proto = v.get("protocol")
@@ -97,14 +104,12 @@ class STPPanel(Panel):
         t = r["t"]
         T = float(t[-1])
         d = {}
-        for k in ("u", "x", "wdyn"):
-            xx, yy = dec(t, r[k])
-            d[k] = {"x": xx, "y": yy}
+        xx, yy = dec(t, np.stack([r["u"], r["x"], r["wdyn"]], axis=1))
+        d["u"] = {"x": xx, "y": yy}
         d["release"] = {"x": np.asarray(r["spike_times"], np.float32),
                         "y": np.asarray(r["release_at_spikes"], np.float32)}
-        for k in ("u_star", "x_star", "release_star"):
-            xx, yy = hline(0.0, T, r[k])
-            d[k] = {"x": xx, "y": yy}
+        levels = np.array([r["u_star"], r["x_star"], r["release_star"]], np.float32)
+        d["u_star"] = {"x": np.array([0.0, T], np.float32), "y": np.repeat(levels[:, None], 2, axis=1)}
         xx, yy = ticks(r["spike_times"], _SPK_LO, _SPK_HI)
         d["spikes"] = {"x": xx, "y": yy}
         top = max(1.0, float(np.nanmax(r["wdyn"])) if r["wdyn"].size else 1.0) * 1.05
