@@ -1,6 +1,6 @@
 """Content of notebooks/01_short_term_plasticity.ipynb."""
 
-from nbtools import build, code, exercise_check, md, panel, solution
+from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
 
 CELLS = [
 md(r"""
@@ -29,7 +29,7 @@ In this notebook you will
 exercise has a cell for your answer, a collapsed **solution** cell (it only fills in the answer
 if you left it as `None`) and a **check** cell with `assert`s. Times are in ms, rates in Hz.
 """),
-code(r"""
+setup_cell(r"""
 import numpy as np
 import bqplot
 import bqplot.pyplot as plt
@@ -52,16 +52,6 @@ def decay(elapsed, tau):
     elapsed = np.asarray(elapsed, dtype=float)
     return np.exp(-elapsed / tau) if tau > 0 else np.zeros_like(elapsed)
 
-
-def new_figure(title, height="300px"):
-    return plt.figure(title=title, layout={"width": "760px", "height": height},
-                      fig_margin={"top": 50, "bottom": 50, "left": 70, "right": 30})
-
-
-def finish(xlabel, ylabel):
-    plt.xlabel(xlabel)
-    plt.ylabel(ylabel)
-    plt.show()
 """),
 md(r"""
 ## 1. The model

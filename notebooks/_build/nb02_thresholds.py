@@ -1,6 +1,6 @@
 """Content of notebooks/02_adaptive_thresholds.ipynb."""
 
-from nbtools import build, code, exercise_check, md, panel, solution
+from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
 
 CELLS = [
 md(r"""
@@ -22,21 +22,11 @@ back** is the simplest way to model this, and it does two quite different jobs:
 Exercises come with a collapsed **solution** cell (it only runs if you left the answer as
 `None`) and a **check** cell with `assert`s. Units: ms, mV, nA, MΩ.
 """),
-code(r"""
+setup_cell(r"""
 import numpy as np
 import bqplot.pyplot as plt
 import stpexplorer as sx
 
-
-def new_figure(title, height="300px"):
-    return plt.figure(title=title, layout={"width": "760px", "height": height},
-                      fig_margin={"top": 50, "bottom": 50, "left": 70, "right": 30})
-
-
-def finish(xlabel, ylabel):
-    plt.xlabel(xlabel)
-    plt.ylabel(ylabel)
-    plt.show()
 """),
 md(r"""
 ## 1. Winner-take-all with homeostatic thresholds (WTAS)

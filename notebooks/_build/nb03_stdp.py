@@ -1,6 +1,6 @@
 """Content of notebooks/03_stdp.ipynb."""
 
-from nbtools import build, code, exercise_check, md, panel, solution
+from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
 
 CELLS = [
 md(r"""
@@ -27,21 +27,10 @@ In this notebook you will
 Exercises have a collapsed **solution** cell (runs only if you left the answer as `None`)
 and a **check** cell with `assert`s.
 """),
-code(r"""
+setup_cell(r"""
 import numpy as np
 import bqplot.pyplot as plt
 import stpexplorer as sx
-
-
-def new_figure(title, height="300px"):
-    return plt.figure(title=title, layout={"width": "760px", "height": height},
-                      fig_margin={"top": 50, "bottom": 50, "left": 70, "right": 30})
-
-
-def finish(xlabel, ylabel):
-    plt.xlabel(xlabel)
-    plt.ylabel(ylabel)
-    plt.show()
 
 
 # window time constants fitted to Bi & Poo (1998) (Bi & Poo 2001: 16.8 ms and 33.7 ms);

@@ -1,6 +1,6 @@
 """Content of notebooks/04_synapse_lab.ipynb."""
 
-from nbtools import build, code, exercise_check, md, panel, solution
+from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
 
 CELLS = [
 md(r"""
@@ -21,21 +21,10 @@ questions:
 Exercises have a collapsed **solution** cell (runs only if you left the answer as `None`) and
 a **check** cell with `assert`s. Units: ms, mV, nA.
 """),
-code(r"""
+setup_cell(r"""
 import numpy as np
 import bqplot.pyplot as plt
 import stpexplorer as sx
-
-
-def new_figure(title, height="300px"):
-    return plt.figure(title=title, layout={"width": "760px", "height": height},
-                      fig_margin={"top": 50, "bottom": 50, "left": 70, "right": 30})
-
-
-def finish(xlabel, ylabel):
-    plt.xlabel(xlabel)
-    plt.ylabel(ylabel)
-    plt.show()
 
 
 DEP = dict(U=0.5, tau_f=0.0, tau_d=800.0)    # depressing (Tsodyks, Pawelzik & Markram 1998)

@@ -34,6 +34,26 @@ def code(text: str, *, tags=(), hidden=False) -> dict:
     return {"kind": "code", "source": _src(text), "tags": list(tags), "hidden": hidden}
 
 
+#: the bqplot figure helpers every course notebook defines in its setup cell
+FIGURE_HELPERS = '''
+
+def new_figure(title, height="300px"):
+    return plt.figure(title=title, layout={"width": "760px", "height": height},
+                      fig_margin={"top": 50, "bottom": 50, "left": 70, "right": 30})
+
+
+def finish(xlabel, ylabel):
+    plt.xlabel(xlabel)
+    plt.ylabel(ylabel)
+    plt.show()
+'''
+
+
+def setup_cell(text: str) -> dict:
+    """The notebook's first code cell: ``text`` (imports, constants) then the figure helpers."""
+    return code(text.rstrip("\n") + "\n" + FIGURE_HELPERS)
+
+
 def exercise_check(text: str) -> dict:
     """A check cell after an exercise (asserts; tagged so tests can find it)."""
     return code(text, tags=("exercise-check",))
