@@ -491,3 +491,12 @@ def test_browser_snapping_an_exact_value_to_the_slider_grid_is_not_a_move():
     a = q.sliders["A_minus"]
     a.value = round(0.00525 / a.step) * a.step
     assert q.n_runs == runs and q.values["A_minus"] == 0.00525
+
+
+def test_snapping_echo_before_a_deferred_panels_first_run_is_not_a_move():
+    p = CircuitPanel(defer=True)
+    w = p.sliders["rate_hz"]
+    w.value = 20.0 * (1 + 1e-9)  # the browser's grid point for the default 20 Hz
+    assert p.n_runs == 0
+    p.ensure_plotted()
+    assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "rate_hz=" not in p._status.value

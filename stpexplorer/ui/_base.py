@@ -59,6 +59,7 @@ STYLE = """<style>
 .stpx-panel .stpx-error { color: var(--jp-error-color1); font-weight: bold; }
 .stpx-panel .stpx-status, .stpx-panel .stpx-citation { color: var(--jp-ui-font-color2); }
 .stpx-panel .bqplot text { fill: var(--jp-ui-font-color1); }
+.stpx-panel .bqplot .mainheading, .stpx-panel .bqplot .axislabel { fill: var(--jp-ui-font-color1) !important; }
 .stpx-panel .bqplot .axis line, .stpx-panel .bqplot .axis path { stroke: var(--jp-ui-font-color2); }
 </style>"""
 
@@ -308,11 +309,16 @@ class Panel:
                 if c.lo is not None:  # 10**log10(hi) may overshoot hi by an ulp
                     v = min(max(v, c.lo), c.hi)
                 if self._snapped.get(c.name) == self.sliders[c.name].value:
-                    v = self.values[c.name]  # the exact value, not its position on the slider's grid
+                    v = self._exact(c.name)  # the exact value, not its position on the slider's grid
                 if c.name in self._off and self._off[c.name].value:
                     v = 0.0
                 out[c.name] = v
         return out
+
+    def _exact(self, name: str):
+        """The value the kernel last set for ``name`` (the default before a deferred
+        panel's first run)."""
+        return self.values[name] if self.values else self.experiment.control(name).default
 
     def _on_grid_of_current(self, name: str, new) -> bool:
         """True when ``new`` is the current value snapped onto the slider's grid.
@@ -323,7 +329,7 @@ class Panel:
         sends that point back. That echo is not a user's move: the exact value stays (and
         no simulation runs). A real move goes at least half a step away."""
         w = self.sliders.get(name)
-        cur = self.values.get(name)
+        cur = self._exact(name)
         if not isinstance(w, (W.FloatSlider, W.FloatLogSlider)) or cur is None or not w.step:
             return False
         if name in self._off and self._off[name].value:
