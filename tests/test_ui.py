@@ -520,3 +520,17 @@ def test_explorer_kernel_fits_binder_memory():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
                          timeout=300)
     assert float(out.stdout.strip().splitlines()[-1]) < 1024.0
+
+
+def test_first_showing_of_a_background_plotted_tab_resends_its_state(monkeypatch):
+    e = Explorer()
+    assert e.wait_ready(timeout=120)
+    sent = []
+    mark = e.panels["stdp"].lines["w"]
+    monkeypatch.setattr(type(mark), "send_state", lambda self, key=None: sent.append(self), raising=True)
+    e.selected_index = 2
+    assert mark in sent  # the page may have missed the background updates
+    n = len(sent)
+    e.selected_index = 0
+    e.selected_index = 2
+    assert len(sent) == n  # only the first showing

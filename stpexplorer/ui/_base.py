@@ -186,8 +186,24 @@ class Panel:
     def ensure_plotted(self) -> None:
         """Run the first simulation of a deferred panel (no-op once it has run)."""
         with self._lock:
-            if self.n_runs == 0:
+            if self.result is None:  # never plotted, or its first run failed: (re)try
                 self._update()
+
+    def resend(self) -> None:
+        """Send every mark's and scale's full state to the front ends again.
+
+        A hidden tab plotted from a background thread may have changed its marks while
+        no page was connected (Voila serves a pre-executed kernel): those messages went
+        nowhere, and the page still shows the placeholder marks."""
+        with self._lock:
+            for f in self.figures.values():
+                for w in list(f.marks) + [a.scale for a in f.axes] + [f]:
+                    w.send_state()
+                for m in f.marks:
+                    for sc in m.scales.values():
+                        sc.send_state()
+            self._status.send_state()
+            self._error_w.send_state()
 
     # -------------------------------------------------------------- display
     def _repr_mimebundle_(self, **kw):

@@ -69,6 +69,7 @@ class Explorer(W.Tab):
                          titles=[TITLES[k] for k in panels], **kwargs)
         self.panels = panels
         self.add_class("stpx-explorer")
+        self._shown = {panels[first]}
         self.observe(self._on_tab, "selected_index")
         self._warm = None
         if warm:
@@ -77,11 +78,20 @@ class Explorer(W.Tab):
 
     def _plot_hidden(self):
         for panel in self.panels.values():
-            panel.ensure_plotted()  # errors are shown inside the panel
+            try:
+                panel.ensure_plotted()  # a failing run shows its error inside the panel
+            except Exception as e:  # noqa: BLE001 - anything else: say so in the panel, go on
+                panel._set_error(f"{type(e).__name__}: {e}")
 
     def _on_tab(self, change):
-        if change["new"] is not None:
-            list(self.panels.values())[change["new"]].ensure_plotted()
+        if change["new"] is None:
+            return
+        panel = list(self.panels.values())[change["new"]]
+        panel.ensure_plotted()
+        if panel not in self._shown:
+            # plotted in the background, perhaps before this page connected: send it again
+            self._shown.add(panel)
+            panel.resend()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until every tab has been plotted; True when ready."""
