@@ -47,6 +47,17 @@ def _opt(cmd: list[str], name: str) -> str | None:
 # ------------------------------------------------------------------ argument parsing
 
 
+
+def _stop(proc) -> str:
+    """SIGTERM a server started in its own process group (SIGKILL after 30 s); its output."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+    return out.decode(errors="replace")
+
 def test_no_command_means_lab(monkeypatch):
     seen = []
     monkeypatch.setattr(cli, "cmd_lab", lambda args: seen.append(args) or 0)
@@ -343,13 +354,7 @@ def test_app_serves_with_token(tmp_path):
         with socket.socket() as s:  # bound to 127.0.0.1 only
             assert s.connect_ex(("127.0.0.1", port)) == 0
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            out, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-    text = out.decode(errors="replace")
+        text = _stop(proc)
     assert f"127.0.0.1:{port}/?token=" in text, text[-2000:]
 
 
@@ -398,13 +403,7 @@ def test_binder_voila_url_renders_explorer(tmp_path):
         assert "application/vnd.jupyter.widget-view+json" in html, html[-3000:]
         assert "ModuleNotFoundError" not in html and "Traceback" not in html
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            out, _ = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, _ = proc.communicate()
-    text = out.decode(errors="replace")
+        text = _stop(proc)
     assert "Culling kernels with idle durations > 600 seconds" in text, text[-3000:]
 
 

@@ -41,7 +41,7 @@ from ..presets import get_preset
 from ._decimate import MAX_POINTS, decimate, decimate_columns
 from ._format import INT_FORMAT, LOG_FORMAT, d3_format, float_format
 
-__all__ = ["Panel", "COLORS", "ticks", "hline", "fig", "lines"]
+__all__ = ["Panel", "COLORS", "ticks", "hline", "fig", "lines", "membrane_figure"]
 
 # Okabe & Ito colour-blind-safe palette (no black: both light and dark themes)
 COLORS = {
@@ -97,6 +97,18 @@ def fig(name: str, marks, axes, *, title: str = "", height: int = 230, legend: s
                legend_style={"fill": "none", "stroke": "none"}, animation_duration=0)
     f.add_class(f"stpx-fig-{name}")
     return f
+
+
+def membrane_figure(name, x, keys, *, title, height=240):
+    """v(t) under the threshold θ(t) with spike ticks on top: three Lines marks named
+    ``keys`` = (v, threshold, spikes) on one mV scale, and their Figure."""
+    yv = LinearScale()
+    v, thr, spk = (lines(x, yv, color=COLORS["blue"], label="v"),
+                   lines(x, yv, color=COLORS["red"], dash=True, label="θ (threshold)"),
+                   lines(x, yv, color=COLORS["grey"], width=1))
+    f = fig(name, [v, thr, spk], [x_axis(x, "time (ms)"), y_axis(yv, "membrane potential (mV)")],
+            title=title, height=height)
+    return dict(zip(keys, (v, thr, spk))), f
 
 
 def x_axis(scale, label):

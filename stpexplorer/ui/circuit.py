@@ -15,7 +15,7 @@ import numpy as np
 from bqplot import Bars, LinearScale, OrdinalScale
 
 from ..experiments import CIRCUIT_SHOWN
-from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._base import COLORS, Panel, dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
 
 __all__ = ["CircuitPanel", "HIST_BINS"]
 
@@ -45,13 +45,8 @@ class CircuitPanel(Panel):
         f1 = fig("stp", [L["u"], L["u_syn"]],
                  [x_axis(x, "time (ms)"), y_axis(y, "u, x, Wdyn")],
                  title=f"STP synapses: mean and {CIRCUIT_SHOWN} synapses", height=240)
-        yv = LinearScale()
-        L["v"] = lines(x, yv, color=COLORS["blue"], label="v")
-        L["thr"] = lines(x, yv, color=COLORS["red"], dash=True, label="θ (threshold)")
-        L["spikes"] = lines(x, yv, color=COLORS["grey"], width=1)
-        f2 = fig("neuron", [L["v"], L["thr"], L["spikes"]],
-                 [x_axis(x, "time (ms)"), y_axis(yv, "membrane potential (mV)")],
-                 title="Neuron (ticks: output spikes)", height=240)
+        marks, f2 = membrane_figure("neuron", x, ("v", "thr", "spikes"), title="Neuron (ticks: output spikes)")
+        L.update(marks)
         yw = LinearScale()
         L["w"] = lines(x, yw, color=COLORS["purple"], width=2, label="w (mean)")
         L["w_syn"] = lines(x, yw, color=COLORS["purple"], width=0.7, opacities=[0.45])

@@ -15,7 +15,7 @@ import ipywidgets as W
 import numpy as np
 from bqplot import ColorAxis, ColorScale, HeatMap, LinearScale
 
-from ._base import COLORS, CYCLE, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._base import COLORS, CYCLE, Panel, dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
 
 __all__ = ["ThresholdPanel"]
 
@@ -62,13 +62,9 @@ class ThresholdPanel(Panel):
                                                 num_ticks=3, tick_format=".1f")],
                  title="softmax probabilities p_i", height=200)
 
-        yv = LinearScale()
-        L["v"] = lines(x, yv, color=COLORS["blue"], label="v")
-        L["alif_thr"] = lines(x, yv, color=COLORS["red"], dash=True, label="θ (threshold)")
-        L["alif_spikes"] = lines(x, yv, color=COLORS["grey"], width=1)
-        f4 = fig("alif", [L["v"], L["alif_thr"], L["alif_spikes"]],
-                 [x_axis(x, "time (ms)"), y_axis(yv, "membrane potential (mV)")],
-                 title="Adaptive LIF (step current 100–900 ms; ticks: spikes)", height=240)
+        marks, f4 = membrane_figure("alif", x, ("v", "alif_thr", "alif_spikes"),
+                                    title="Adaptive LIF (step current 100–900 ms; ticks: spikes)")
+        L.update(marks)
         ya = LinearScale(min=0.0)
         L["rate"] = lines(x, ya, color=COLORS["green"], marker="circle", marker_size=16,
                           label="1 / ISI")

@@ -186,20 +186,24 @@ def _cli():
         return None
 
 
+def _from_cli(name: str, nb: Path, port: int, token: str) -> tuple[list[str] | None, str]:
+    """``stpexplorer.cli.<name>(...)`` and where the command came from; (None, why) when
+    the builder is missing or its signature cannot be satisfied (the caller falls back)."""
+    builder = getattr(_cli(), name, None)
+    if builder is None:
+        return None, f"fallback (stpexplorer.cli.{name} not importable)"
+    try:
+        return _call_flexibly(builder, nb, port, token), f"stpexplorer.cli.{name}"
+    except Exception as exc:  # signature we could not satisfy: say so, use ours
+        return None, f"fallback (stpexplorer.cli.{name} failed: {exc!r})"
+
+
 def voila_cmd(nb: Path, port: int, token: str) -> tuple[list[str], str]:
     """The Voila command line: stpexplorer.cli.voila_command when importable, else ours.
 
     Returns (argv, source) where source says which one was used.
     """
-    cmd, source = None, "fallback (stpexplorer.cli.voila_command not importable)"
-    builder = getattr(_cli(), "voila_command", None)
-    if builder is not None:
-        try:
-            cmd = _call_flexibly(builder, nb, port, token)
-            source = "stpexplorer.cli.voila_command"
-        except Exception as exc:  # signature we could not satisfy: say so, use ours
-            source = f"fallback (stpexplorer.cli.voila_command failed: {exc!r})"
-            cmd = None
+    cmd, source = _from_cli("voila_command", nb, port, token)
     if cmd is None:
         cmd = [sys.executable, "-m", "voila", str(nb), "--token"]
     if not _has_opt(cmd, "cull_idle_timeout"):
@@ -220,15 +224,7 @@ def lab_cmd(nb: Path, port: int, token: str, settings_dir: Path, workspaces_dir:
     """The JupyterLab command line (stpexplorer.cli.lab_command when importable) serving
     ``nb.parent``, plus test-only settings: no news/update checks, app exposed as
     ``window.jupyterapp``, scratch settings/workspaces dirs."""
-    cmd, source = None, "fallback (stpexplorer.cli.lab_command not importable)"
-    builder = getattr(_cli(), "lab_command", None)
-    if builder is not None:
-        try:
-            cmd = _call_flexibly(builder, nb, port, token)
-            source = "stpexplorer.cli.lab_command"
-        except Exception as exc:
-            source = f"fallback (stpexplorer.cli.lab_command failed: {exc!r})"
-            cmd = None
+    cmd, source = _from_cli("lab_command", nb, port, token)
     if cmd is None:
         cmd = [sys.executable, "-m", "jupyterlab"]
     if not _has_opt(cmd, "cull_idle_timeout"):
