@@ -48,6 +48,12 @@ def _opt(cmd: list[str], name: str) -> str | None:
 
 
 
+def _start(argv, cwd, env):
+    """A server in its own process group (so :func:`_stop` stops its children), output piped."""
+    return subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
 def _stop(proc) -> str:
     """SIGTERM a server started in its own process group (SIGKILL after 30 s); its output."""
     os.killpg(proc.pid, signal.SIGTERM)
@@ -334,15 +340,10 @@ def test_app_serves_with_token(tmp_path):
     port = cli.free_port()
     token = secrets.token_hex(8)
     env = _subprocess_env(token)
-    proc = subprocess.Popen(
+    proc = _start(
         [sys.executable, "-m", "stpexplorer", "app", "--no-browser", "--no-preheat", "--port", str(port),
          "--dir", str(tmp_path)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+        tmp_path, env)
     try:
         # the login page (no token) answers first; then the token is accepted
         assert cli.wait_for_http(cli.voila_url("127.0.0.1", port) + "login", timeout=60) == 200
@@ -374,18 +375,13 @@ def test_binder_voila_url_renders_explorer(tmp_path):
     token = secrets.token_hex(8)
     env = _subprocess_env(token)
     env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
-    proc = subprocess.Popen(
+    proc = _start(
         [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          "--ServerApp.port_retries=0", "--ServerApp.open_browser=False", f"--ServerApp.root_dir={ROOT}",
          f"--config={BINDER / 'jupyter_server_config.json'}",
          # CI containers run as root; Binder does not
          *(["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+        tmp_path, env)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
