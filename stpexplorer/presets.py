@@ -44,6 +44,12 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
            "ngclearn STPDenseSynapse defaults (tau_f=750, tau_d=50, U ~ uniform(0.125, 0.175), mean 0.15)"),
     Preset("brainstate default", _STP, dict(U=0.15, tau_f=1500.0, tau_d=200.0),
            "brainstate 0.1 STP defaults (U=0.15, tau_f=1500 ms, tau_d=200 ms)"),
+    Preset("NMA W2D3 STD", _STP, dict(U=0.5, tau_f=50.0, tau_d=100.0),
+           "Neuromatch Academy Computational Neuroscience W2D3 Tutorial 3 (Synaptic transmission: models of "
+           "static and dynamic synapses), short-term depression example (U0=0.5, tau_d=100 ms, tau_f=50 ms)"),
+    Preset("NMA W2D3 STF", _STP, dict(U=0.2, tau_f=750.0, tau_d=100.0),
+           "Neuromatch Academy Computational Neuroscience W2D3 Tutorial 3 (Synaptic transmission: models of "
+           "static and dynamic synapses), short-term facilitation example (U0=0.2, tau_d=100 ms, tau_f=750 ms)"),
     Preset("Song 2000 STDP", _STDP, dict(A_plus=0.005, A_minus=0.00525, tau_plus=20.0, tau_minus=20.0,
                                          w_min=0.0, w_max=1.0, bounds="hard", rule="all_to_all"),
            "Song, Miller & Abbott (2000) Nat Neurosci 3:919 (A-/A+ = 1.05, tau = 20 ms, w in units of g_max)"),
