@@ -20,6 +20,17 @@ Between spikes ``n`` and ``n+1`` (interval Δ) this gives the exact event-driven
            x_{n+1} = 1 + (x_n - u_n x_n - 1) e^{-Δ/\tau_d}, \quad
            \mathrm{release}_n = W u_n x_n.
 
+**Facilitation increment f** (optional; the 4-parameter TM of Rossbroich et al. 2021 and the
+extended TM of Costa et al. 2013). In the "u rests at U" form u jumps by ``f(1 − u)`` after each
+release instead of ``U(1 − u)``, so the recursion becomes
+
+.. math::  u_{n+1} = U + (u_n + f(1 - u_n) - U) e^{-Δ/\tau_f}
+
+(x and release unchanged). ``f=None`` (default) means ``f = U``: the model above, computed by
+exactly the same floating-point operations. In the traces' "rests at 0" form the state gets a
+second jump right after the release, ``u ← u + g(1 − u)`` with ``g = (f − U)/(1 − U)``
+(``g = 0`` for f = U or U = 1), so that the next spike releases ``U + u⁻(1 − U)`` as above.
+
 ``tau_f = 0`` switches facilitation off (u = U at every spike, and the u trace is
 held at U); ``tau_d = 0`` switches depression off (x stays 1).
 
@@ -32,6 +43,7 @@ rounded decay factors, whose error grows with the number of steps).
 ``"euler"``: forward Euler in dt, the scheme of ngclearn and the Neuromatch tutorials::
 
     u <- u - (dt/τf) u + U (1 - u) s;  release = W u x s;  x <- x + (dt/τd)(1 - x) - u x s
+    (with f: then u <- u + g (1 - u) s)
 
 first order in dt; with ``dt_ms=1`` it reproduces ngclearn's STPDenseSynapse.
 
@@ -62,7 +74,7 @@ import numpy as np
 from jax import lax
 
 from ._batch import run_batched
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import _as_leaf, as_float_scalar, check_range, params_class, trace_class
 from .protocols import check_spikes
 
 __all__ = ["STPParams", "STPTrace", "STPSweep", "simulate_stp", "sweep_stp", "steady_state", "METHODS"]
@@ -78,18 +90,49 @@ class STPParams:
     tau_f: facilitation time constant, ms, >= 0 (0 disables facilitation)
     tau_d: depression (recovery) time constant, ms, >= 0 (0 disables depression)
     W:     absolute synaptic efficacy (weight), >= 0; release = W·u·x
+    f:     facilitation increment in [0, 1] (u jumps by f(1−u) after a release), or None
+           (default) for f = U. None is an empty pytree node: parameter sets without f keep
+           the 4-leaf tree and its compiled functions; sets with f have a 5th leaf.
     """
 
     U: jax.Array
     tau_f: jax.Array
     tau_d: jax.Array
     W: jax.Array = 1.0
+    f: jax.Array | None = None
 
     def _check(self):
         check_range("U", self.U, lo=0.0, lo_open=True, hi=1.0)
         check_range("tau_f", self.tau_f, lo=0.0, unit="ms", note="0 disables facilitation")
         check_range("tau_d", self.tau_d, lo=0.0, unit="ms", note="0 disables depression")
         check_range("W", self.W, lo=0.0)
+        if self.f is not None:
+            check_range("f", self.f, lo=0.0, hi=1.0, note="facilitation increment; None means f = U")
+
+
+def _stp_post_init(self):
+    # params_class normalises every field; f may also stay None (an empty pytree node)
+    for name in ("U", "tau_f", "tau_d", "W"):
+        object.__setattr__(self, name, _as_leaf(name, getattr(self, name)))
+    if self.f is not None:
+        object.__setattr__(self, "f", _as_leaf("f", self.f))
+    self._check()
+
+
+STPParams.__post_init__ = _stp_post_init
+
+
+def _extra_jump(p: STPParams):
+    """g = (f − U)/(1 − U) of the second jump u ← u + g(1 − u), or None when f is None."""
+    if p.f is None:
+        return None
+    below = p.U < 1.0
+    return jnp.where(below, (p.f - p.U) / jnp.where(below, 1.0 - p.U, 1.0), 0.0)
+
+
+def _after_release(u, g):
+    """The state u carried from a spike: u itself (f = U) or u + g(1 − u)."""
+    return u if g is None else u + g * (1.0 - u)
 
 
 @trace_class
@@ -140,6 +183,7 @@ def exact_step(p: STPParams, carry, inputs):
     u_jump = u_pre + p.U * (1.0 - u_pre)
     frac = u_jump * x_pre  # fraction released at a spike: u after the jump, x before depletion
     x_dep = x_pre - frac
+    u_jump = _after_release(u_jump, _extra_jump(p))
     spk = s > 0.5
     u_new = jnp.where(spk, u_jump, u_last)
     x_new = jnp.where(spk, x_dep, x_last)
@@ -170,6 +214,7 @@ def _exact(p: STPParams, spikes, index, dt):
     n = spikes.shape[0]
     idx, count, n_sp = index[:n], index[n: 2 * n], index[2 * n]
     dtype = spikes.dtype
+    g = _extra_jump(p)
 
     def at_spike(k, c):
         u, x, us, xs, fs = c
@@ -179,6 +224,7 @@ def _exact(p: STPParams, spikes, index, dt):
         u_jump = u_pre + p.U * (1.0 - u_pre)
         frac = u_jump * x_pre  # u after the jump, x before depletion
         x_dep = x_pre - frac
+        u_jump = _after_release(u_jump, g)
         return u_jump, x_dep, us.at[k].set(u_jump), xs.at[k].set(x_dep), fs.at[k].set(frac)
 
     zero = jnp.zeros((), dtype)
@@ -199,6 +245,7 @@ def _euler(p: STPParams, spikes, index, dt):
     del index
     a_f = jnp.where(p.tau_f > 0, dt / jnp.where(p.tau_f > 0, p.tau_f, 1.0), 0.0)
     a_d = jnp.where(p.tau_d > 0, dt / jnp.where(p.tau_d > 0, p.tau_d, 1.0), 0.0)
+    g = _extra_jump(p)
 
     def step(carry, s):
         u, x, wdyn = carry
@@ -206,6 +253,8 @@ def _euler(p: STPParams, spikes, index, dt):
         rel = p.W * u * x * s
         wdyn = jnp.where(s > 0.5, rel, wdyn)
         x = jnp.where(p.tau_d > 0, x + a_d * (1.0 - x) - u * x * s, x)
+        if g is not None:  # the second jump after a release (f given)
+            u = jnp.where(p.tau_f > 0, u + g * (1.0 - u) * s, p.U)
         return (u, x, wdyn), (u, x, wdyn, rel)
 
     zero = jnp.zeros((), spikes.dtype)
@@ -246,85 +295,5 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
     return run_batched(_single[method], _batched[method], params, s, spike_index(s), dt)
 
 
-# -- event-driven sweep ---------------------------------------------------------------
-
-def _sweep_one(p: STPParams, intervals):
-    """Per-spike release from the exact recursion; intervals[n] = t_n - t_{n-1} (ms)."""
-    e_f = _decay(intervals, p.tau_f)
-    e_d = _decay(intervals, p.tau_d)
-
-    def step(carry, e):
-        u, x = carry  # u after the previous jump, x after the previous depletion
-        ef, ed = e
-        u_pre = u * ef
-        x_pre = 1.0 + (x - 1.0) * ed
-        u_new = u_pre + p.U * (1.0 - u_pre)
-        frac = u_new * x_pre
-        return (u_new, x_pre - frac), frac
-
-    zero = jnp.zeros((), intervals.dtype)
-    _, frac = lax.scan(step, (zero, zero + 1.0), (e_f, e_d))
-    return STPSweep(release=p.W * frac)
-
-
-_sweep_single = jax.jit(_sweep_one)
-_sweep_batched = jax.jit(jax.vmap(_sweep_one, in_axes=(0, None)))
-
-
-def spike_intervals(spikes, dt) -> np.ndarray:
-    """Inter-spike intervals (ms) of a 0/1 train; the first entry is 0 (from rest)."""
-    idx = np.flatnonzero(np.asarray(spikes) > 0.5)
-    d = np.diff(idx, prepend=idx[:1] if idx.size else idx).astype(np.float64) * float(dt)
-    return d
-
-
-def sweep_stp(params: STPParams, spikes, *, dt_ms) -> STPSweep:
-    """Per-spike release for many parameter sets, event-driven (work only at spikes).
-
-    Uses the exact recursion over inter-spike intervals, so its cost is
-    O(n_sets · n_spikes) instead of O(n_sets · n_steps). The number of spikes is
-    padded to a power of two (≥ 16), so trains of similar length share one
-    compiled function.
-
-    Returns:
-        :class:`STPSweep` with ``release`` of shape (*batch, n_spikes).
-    """
-    _check_params(params, STPParams)
-    dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
-    s = check_spikes("spikes", spikes, ndim=1)
-    d = spike_intervals(s, dt)
-    n = d.size
-    padded = max(16, 1 << max(0, int(n - 1).bit_length()))
-    iv = np.zeros(padded, dtype=s.dtype)
-    iv[:n] = d
-    out = run_batched(_sweep_single, _sweep_batched, params, iv)
-    return STPSweep(release=out.release[..., :n])
-
-
-def steady_state(params: STPParams, rate_hz):
-    """Steady state of a regular train at ``rate_hz``: ``(u_star, x_star, release_star)``.
-
-    Fixed point of the exact recursion with Δ = 1000 / rate_hz ms::
-
-        u* = U / (1 - (1-U) e^{-Δ/τf})
-        x* = (1 - e^{-Δ/τd}) / (1 - (1-u*) e^{-Δ/τd})
-        release* = W u* x*
-
-    ``u*`` is u just after the jump and ``x*`` x just before depletion at each spike.
-    For τf = 0 and rates above r_lim = 1/(U τd), release* ≈ W / (r τd) (the 1/r law).
-    Works elementwise on batched parameters and rate arrays.
-    """
-    _check_params(params, STPParams)
-    check_range("rate_hz", rate_hz, lo=0.0, lo_open=True, unit="Hz")
-    rate = np.asarray(rate_hz, dtype=np.asarray(params.U).dtype) if not isinstance(rate_hz, jax.Array) else rate_hz
-    return _steady(params, rate)
-
-
-@jax.jit
-def _steady(p: STPParams, rate):
-    delta = 1000.0 / rate
-    e_f = _decay(delta, p.tau_f)
-    e_d = _decay(delta, p.tau_d)
-    u = p.U / (1.0 - (1.0 - p.U) * e_f)
-    x = (1.0 - e_d) / (1.0 - (1.0 - u) * e_d)
-    return u, x, p.W * u * x
+# the event-driven sweep and the steady state live in stp_sweep (one concept per file)
+from .stp_sweep import _sweep_batched, _sweep_single, spike_intervals, steady_state, sweep_stp  # noqa: E402,F401
