@@ -3,7 +3,9 @@ r"""The synapse lab: presynaptic trains → STP synapses → adaptive LIF neuron
 N presynaptic spike trains drive N Tsodyks–Markram synapses (exact method, see
 :mod:`stpexplorer.engine.stp`) onto one adaptive-threshold LIF neuron
 (:mod:`stpexplorer.engine.alif`); the plastic weights ``w_i`` follow trace STDP
-(:mod:`stpexplorer.engine.stdp`) driven by the pre spikes and the neuron's spikes.
+(:mod:`stpexplorer.engine.stdp`, pair or triplet rule: each synapse keeps its own
+presynaptic traces r1, r2; the neuron's o1, o2 are shared) driven by the pre spikes
+and the neuron's spikes.
 At each step of ``dt_ms``:
 
 .. math::
@@ -43,7 +45,7 @@ from ._batch import run_batched
 from ._params import as_float_scalar, check_range, params_class, trace_class
 from .alif import ALIFParams, alif_init, alif_step
 from .protocols import check_spikes
-from .stdp import STDPParams, stdp_step
+from .stdp import STDPParams, stdp_init, stdp_step
 from .stp import STPParams, _decay, elapsed_since_last_spike, exact_step
 
 __all__ = ["CircuitParams", "CircuitTrace", "simulate_circuit"]
@@ -95,28 +97,32 @@ def _simulate(p: CircuitParams, pre, el, w0, dt):
     e_syn = jnp.exp(-dt / p.tau_syn)
     n_syn = pre.shape[1]
     zeros = jnp.zeros(n_syn, pre.dtype)
-    w_init = jnp.clip(jnp.broadcast_to(w0, (n_syn,)).astype(pre.dtype), p.stdp.w_min, p.stdp.w_max)
+    plastic = stdp_init(p.stdp, w0, (n_syn,), pre.dtype)
+    # the post traces are one value for all synapses: o1, o2 of the single neuron
+    plastic = plastic._replace(o1=jnp.zeros((), pre.dtype), o2=jnp.zeros((), pre.dtype))
 
-    e_pre = jnp.exp(-el / p.stdp.tau_plus)
+    e_r1 = jnp.exp(-el / p.stdp.tau_plus)
+    e_r2 = jnp.exp(-el / p.stdp.tau_x)
 
     def step(carry, inp):
-        stp_state, wdyn, current, neuron, (w, a_pre, a_post), k_post = carry
-        s, ef, ed, ep = inp
+        stp_state, wdyn, current, neuron, plastic, k_post = carry
+        s, ef, ed, er1, er2 = inp
         stp_state, (u, x, frac) = exact_step(p.stp, stp_state, (s, ef, ed))
-        eff = p.stp.W * w * frac
+        eff = p.stp.W * plastic.w * frac
         wdyn = jnp.where(s > 0.5, eff, wdyn)
         current = current * e_syn + p.gain * jnp.sum(eff)
         neuron, (v, thr, spike) = alif_step(p.neuron, dt, neuron, current + p.i_ext)
-        # the post trace decays from the neuron's last spike, k_post steps ago
-        e_post = jnp.exp(-(k_post + 1).astype(dt.dtype) * dt / p.stdp.tau_minus)
-        (w, a_pre, a_post), _ = stdp_step(p.stdp, (w, a_pre, a_post), s, spike, ep, e_post)
+        # the post traces decay from the neuron's last spike, k_post steps ago
+        el_post = (k_post + 1).astype(dt.dtype) * dt
+        decay = (er1, er2, jnp.exp(-el_post / p.stdp.tau_minus), jnp.exp(-el_post / p.stdp.tau_y))
+        plastic, _ = stdp_step(p.stdp, plastic, s, spike, decay)
         k_post = jnp.where(spike > 0.5, 0, k_post + 1)
-        carry = (stp_state, wdyn, current, neuron, (w, a_pre, a_post), k_post)
-        return carry, (u, x, wdyn, w, v, thr, spike, current)
+        carry = (stp_state, wdyn, current, neuron, plastic, k_post)
+        return carry, (u, x, wdyn, plastic.w, v, thr, spike, current)
 
     init = ((zeros, zeros + 1.0), zeros, jnp.zeros((), pre.dtype), alif_init(p.neuron, pre.dtype),
-            (w_init, zeros, jnp.zeros((), pre.dtype)), jnp.zeros((), jnp.int32))
-    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d, e_pre))
+            plastic, jnp.zeros((), jnp.int32))
+    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d, e_r1, e_r2))
     u = jnp.where(p.stp.tau_f > 0, u, p.stp.U)
     x = jnp.where(p.stp.tau_d > 0, x, 1.0)
     return CircuitTrace(u=u, x=x, wdyn=wdyn, w=w, v=v, thr=thr, spikes=spk, current=cur)
@@ -132,7 +138,7 @@ def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> Circuit
     Args:
         params: :class:`CircuitParams` (leaves may carry leading batch axes).
         pre_spikes: (n_steps, n_syn) 0/1 presynaptic trains (e.g. ``poisson_train(..., n_trains=n_syn)``).
-        w0: initial plastic weights, scalar or (n_syn,), clipped into [w_min, w_max].
+        w0: initial plastic weights, scalar or (n_syn,), clipped into [w_min, w_max] (unless bounds="none").
         dt_ms: time step, ms.
 
     Returns:

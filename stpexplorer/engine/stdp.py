@@ -1,25 +1,34 @@
-r"""Trace-based spike-timing-dependent plasticity (pair rule).
+r"""Trace-based spike-timing-dependent plasticity: the pair rule and the triplet rule.
 
-Traces (ms) decay exactly from their last spike (``a(t) = a(t_last^+) e^{-(t - t_last)/τ}``,
-no per-step product of rounded factors) and jump at spikes:
+Four traces (ms) decay exactly from their last spike (``a(t) = a(t_last^+) e^{-(t - t_last)/τ}``,
+no per-step product of rounded factors): two of the presynaptic train, ``r1`` (τ+) and
+``r2`` (τx), and two of the postsynaptic train, ``o1`` (τ−) and ``o2`` (τy):
 
-.. math::  \tau_+ \dot a_{pre} = -a_{pre}, \qquad \tau_- \dot a_{post} = -a_{post}
+.. math::  \tau_+ \dot r_1 = -r_1,\quad \tau_x \dot r_2 = -r_2,\quad
+           \tau_- \dot o_1 = -o_1,\quad \tau_y \dot o_2 = -o_2
 
-``rule="all_to_all"``: a spike adds 1 to its trace (every pre/post pair interacts);
-``rule="nearest"``: a spike resets its trace to 1 (only the nearest spike counts).
+Weight updates (Pfister & Gerstner 2006, J Neurosci 26:9673, eqs. 3-4), with
+``A2± = A_plus / A_minus`` and the triplet amplitudes ``A3± = A3_plus / A3_minus``:
 
-Weight updates (hard bounds, additive):
+.. math::  \text{post spike: } w \leftarrow w + r_1 \,(A_2^+ + A_3^+ o_2(t^-)), \qquad
+           \text{pre spike: } w \leftarrow w - o_1 \,(A_2^- + A_3^- r_2(t^-))
 
-.. math::  \text{post spike: } w \leftarrow w + A_+ a_{pre}, \qquad
-           \text{pre spike: } w \leftarrow w - A_- a_{post}, \qquad w \in [w_{min}, w_{max}]
+``o2`` and ``r2`` are read *before* their own jump at that spike (the triplet term
+counts earlier spikes of the same train). With ``A3_plus = A3_minus = 0`` (the default)
+this is the pair rule ``Δw = A_+ a_pre`` / ``−A_- a_post``, bit for bit.
+
+``rule="all_to_all"``: a spike adds 1 to its traces (every pre/post pair interacts);
+``rule="nearest"``: a spike resets its traces to 1 (only the nearest spike counts).
 
 ``bounds="hard"`` clips to ``[w_min, w_max]``. ``bounds="soft"`` is multiplicative
-(van Rossum, Bi & Turrigiano 2000): potentiation ``A_+ a_pre (w_max - w)``, depression
-``A_- a_post (w - w_min)``, so w approaches the bounds without reaching them (it is
-still clipped, which matters only when ``A·a > 1``).
+(van Rossum, Bi & Turrigiano 2000): potentiation times ``(w_max - w)``, depression
+times ``(w - w_min)``, so w approaches the bounds without reaching them (it is still
+clipped, which matters only when ``A·a > 1``). ``bounds="none"`` is the unbounded
+additive rule of Pfister & Gerstner (w0 is not clipped either).
 
 An isolated pair with Δt = t_post − t_pre gives ``Δw = A_+ e^{-Δt/τ+}`` for Δt > 0 and
-``Δw = −A_- e^{Δt/τ-}`` for Δt < 0 (Song, Miller & Abbott 2000; Bi & Poo 1998).
+``Δw = −A_- e^{Δt/τ-}`` for Δt < 0 (Song, Miller & Abbott 2000; Bi & Poo 1998); the
+triplet terms need a second spike of the same train and add nothing to it.
 
 Same-step spikes: within a step the traces first decay, then both weight updates
 use the traces from *earlier* steps, then this step's spikes are added to the traces.
@@ -39,7 +48,7 @@ Example
 
 from __future__ import annotations
 
-from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -51,23 +60,28 @@ from ._params import as_float_scalar, check_range, params_class, trace_class
 from .protocols import check_spikes
 from .stp import elapsed_since_last_spike
 
-__all__ = ["STDPParams", "STDPTrace", "simulate_stdp", "stdp_window", "stdp_step", "RULES", "BOUNDS"]
+__all__ = ["STDPParams", "STDPTrace", "STDPState", "simulate_stdp", "stdp_window", "stdp_step", "stdp_decay",
+           "RULES", "BOUNDS"]
 
 RULES = ("all_to_all", "nearest")
-BOUNDS = ("hard", "soft")
+BOUNDS = ("hard", "soft", "none")
 
 
 @params_class(meta=("rule", "bounds"))
 class STDPParams:
-    """Pair-based STDP parameters.
+    """Pair and triplet STDP parameters (Pfister & Gerstner 2006 names in brackets).
 
-    A_plus:    potentiation amplitude, >= 0
-    A_minus:   depression amplitude, >= 0
-    tau_plus:  pre-trace time constant, ms, > 0
-    tau_minus: post-trace time constant, ms, > 0
-    w_min, w_max: weight bounds, w_max > w_min
+    A_plus:    pair potentiation amplitude [A2+], >= 0
+    A_minus:   pair depression amplitude [A2-], >= 0
+    tau_plus:  pre trace r1 time constant, ms, > 0
+    tau_minus: post trace o1 time constant, ms, > 0
+    w_min, w_max: weight bounds, w_max > w_min (unused with bounds="none")
     rule:   "all_to_all" (traces add 1) or "nearest" (traces reset to 1); static
-    bounds: "hard" (additive, clipped) or "soft" (multiplicative); static
+    bounds: "hard" (additive, clipped), "soft" (multiplicative) or "none"; static
+    A3_plus:  triplet potentiation amplitude [A3+], >= 0; 0 = pair rule
+    A3_minus: triplet depression amplitude [A3-], >= 0; 0 = pair rule
+    tau_x:    pre trace r2 time constant, ms, > 0 (101 ms: visual cortex, all-to-all)
+    tau_y:    post trace o2 time constant, ms, > 0 (125 ms: visual cortex, all-to-all)
     """
 
     A_plus: jax.Array
@@ -78,16 +92,20 @@ class STDPParams:
     w_max: jax.Array = 1.0
     rule: str = "all_to_all"
     bounds: str = "hard"
+    A3_plus: jax.Array = 0.0
+    A3_minus: jax.Array = 0.0
+    tau_x: jax.Array = 101.0
+    tau_y: jax.Array = 125.0
 
     def _check(self):
         if self.rule not in RULES:
             raise ValueError(f"rule must be one of {RULES}, got {self.rule!r}")
         if self.bounds not in BOUNDS:
             raise ValueError(f"bounds must be one of {BOUNDS}, got {self.bounds!r}")
-        check_range("A_plus", self.A_plus, lo=0.0)
-        check_range("A_minus", self.A_minus, lo=0.0)
-        check_range("tau_plus", self.tau_plus, lo=0.0, lo_open=True, unit="ms")
-        check_range("tau_minus", self.tau_minus, lo=0.0, lo_open=True, unit="ms")
+        for name in ("A_plus", "A_minus", "A3_plus", "A3_minus"):
+            check_range(name, getattr(self, name), lo=0.0)
+        for name in ("tau_plus", "tau_minus", "tau_x", "tau_y"):
+            check_range(name, getattr(self, name), lo=0.0, lo_open=True, unit="ms")
         check_range("w_min", self.w_min)
         check_range("w_max", self.w_max)
         if not isinstance(self.w_min, jax.core.Tracer) and not isinstance(self.w_max, jax.core.Tracer):
@@ -99,50 +117,82 @@ class STDPParams:
 
 @trace_class
 class STDPTrace:
-    """Weight and traces at the end of each step, shape (*batch, n_steps[, n])."""
+    """Weight and traces at the end of each step, shape (*batch, n_steps[, n]).
+
+    pre_trace = r1 (τ+), post_trace = o1 (τ−), pre_trace_x = r2 (τx), post_trace_y = o2 (τy).
+    """
 
     w: jax.Array
     pre_trace: jax.Array
     post_trace: jax.Array
+    pre_trace_x: jax.Array
+    post_trace_y: jax.Array
 
 
-def stdp_step(p: STDPParams, carry, pre_s, post_s, e_pre, e_post):
-    """One step. carry = (w, a_pre+, a_post+) with the traces just after their last spike;
-    e_pre / e_post = exp(-(time since that spike)/tau): the traces decay exactly from the
-    last spike (no per-step product of rounded factors). Weight updates use the traces of
-    earlier spikes; then this step's spikes are added. Returns (carry, (w, a_pre, a_post))."""
-    w, pre_last, post_last = carry
-    a_pre = pre_last * e_pre
-    a_post = post_last * e_post
-    pot = p.A_plus * a_pre * post_s
-    dep = p.A_minus * a_post * pre_s
+class STDPState(NamedTuple):
+    """Weight and the four traces just after the last spike of their train."""
+
+    w: jax.Array
+    r1: jax.Array
+    r2: jax.Array
+    o1: jax.Array
+    o2: jax.Array
+
+
+def stdp_decay(p: STDPParams, el_pre, el_post):
+    """Decay factors ``(e_r1, e_r2, e_o1, e_o2)`` from the last pre / post spike (elapsed ms)."""
+    return (jnp.exp(-el_pre / p.tau_plus), jnp.exp(-el_pre / p.tau_x),
+            jnp.exp(-el_post / p.tau_minus), jnp.exp(-el_post / p.tau_y))
+
+
+def stdp_init(p: STDPParams, w0, shape, dtype) -> STDPState:
+    """Initial state: traces 0, w0 broadcast to ``shape`` (clipped unless bounds="none")."""
+    w = jnp.broadcast_to(w0, shape).astype(dtype)
+    if p.bounds != "none":
+        w = jnp.clip(w, p.w_min, p.w_max)
+    z = jnp.zeros(shape, dtype)
+    return STDPState(w, z, z, z, z)
+
+
+def stdp_step(p: STDPParams, state: STDPState, pre_s, post_s, decay):
+    """One step. ``decay = stdp_decay(...)`` holds exp(-(time since the last spike of that
+    train)/tau): the traces decay exactly from the last spike. Weight updates use the traces
+    of earlier spikes (r2 and o2 before their jump); then this step's spikes are added.
+    Returns (state, (w, r1, r2, o1, o2)) with the traces at the end of the step."""
+    e_r1, e_r2, e_o1, e_o2 = decay
+    w = state.w
+    r1, r2 = state.r1 * e_r1, state.r2 * e_r2
+    o1, o2 = state.o1 * e_o1, state.o2 * e_o2
+    # with A3 = 0 the factors are exactly A_plus / A_minus: the pair rule bit for bit
+    pot = (p.A_plus + p.A3_plus * o2) * r1 * post_s
+    dep = (p.A_minus + p.A3_minus * r2) * o1 * pre_s
     if p.bounds == "soft":
         w = w + pot * (p.w_max - w) - dep * (w - p.w_min)
     else:
         w = w + pot - dep
-    w = jnp.clip(w, p.w_min, p.w_max)
+    if p.bounds != "none":
+        w = jnp.clip(w, p.w_min, p.w_max)
+    pre_on, post_on = pre_s > 0.5, post_s > 0.5
     if p.rule == "nearest":
-        a_pre = jnp.where(pre_s > 0.5, 1.0, a_pre)
-        a_post = jnp.where(post_s > 0.5, 1.0, a_post)
+        r1, r2 = jnp.where(pre_on, 1.0, r1), jnp.where(pre_on, 1.0, r2)
+        o1, o2 = jnp.where(post_on, 1.0, o1), jnp.where(post_on, 1.0, o2)
     else:
-        a_pre = a_pre + pre_s
-        a_post = a_post + post_s
-    pre_last = jnp.where(pre_s > 0.5, a_pre, pre_last)
-    post_last = jnp.where(post_s > 0.5, a_post, post_last)
-    return (w, pre_last, post_last), (w, a_pre, a_post)
+        r1, r2 = r1 + pre_s, r2 + pre_s
+        o1, o2 = o1 + post_s, o2 + post_s
+    new = STDPState(w, jnp.where(pre_on, r1, state.r1), jnp.where(pre_on, r2, state.r2),
+                    jnp.where(post_on, o1, state.o1), jnp.where(post_on, o2, state.o2))
+    return new, (w, r1, r2, o1, o2)
 
 
 def _simulate(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
-    e_pre = jnp.exp(-el_pre / p.tau_plus)
-    e_post = jnp.exp(-el_post / p.tau_minus)
+    decay = stdp_decay(p, el_pre, el_post)
 
-    def step(carry, s):
-        return stdp_step(p, carry, *s)
+    def step(state, s):
+        return stdp_step(p, state, s[0], s[1], s[2:])
 
-    zero = jnp.zeros(pre.shape[1:], pre.dtype)
-    w_init = jnp.clip(jnp.broadcast_to(w0, pre.shape[1:]).astype(pre.dtype), p.w_min, p.w_max)
-    _, (w, a_pre, a_post) = lax.scan(step, (w_init, zero, zero), (pre, post, e_pre, e_post))
-    return STDPTrace(w=w, pre_trace=a_pre, post_trace=a_post)
+    init = stdp_init(p, w0, pre.shape[1:], pre.dtype)
+    _, (w, r1, r2, o1, o2) = lax.scan(step, init, (pre, post) + decay)
+    return STDPTrace(w=w, pre_trace=r1, post_trace=o1, pre_trace_x=r2, post_trace_y=o2)
 
 
 _single = jax.jit(_simulate)
@@ -159,11 +209,11 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
     Args:
         params: :class:`STDPParams` (leaves may carry leading batch axes).
         pre, post: (n_steps,) arrays of 0/1.
-        w0: initial weight (clipped into [w_min, w_max]).
+        w0: initial weight (clipped into [w_min, w_max] unless bounds="none").
         dt_ms: time step, ms.
 
     Returns:
-        :class:`STDPTrace` with ``w``, ``pre_trace``, ``post_trace``, each (*batch, n_steps).
+        :class:`STDPTrace` with ``w`` and the traces r1, o1, r2, o2, each (*batch, n_steps).
     """
     if not isinstance(params, STDPParams):
         raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
@@ -179,7 +229,7 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
 
 def _window(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
     tr = jax.vmap(_simulate, in_axes=(None, 0, 0, 0, 0, None, None))(p, pre, post, el_pre, el_post, w0, dt)
-    return tr.w[:, -1] - jnp.clip(w0, p.w_min, p.w_max)
+    return tr.w[:, -1] - stdp_init(p, w0, (), pre.dtype).w
 
 
 _window_single = jax.jit(_window)
@@ -209,8 +259,8 @@ def stdp_window(params: STDPParams, delta_t_ms, *, dt_ms, w0=0.5):
     """Δw of one isolated pre/post pair for each Δt = t_post − t_pre (ms), by simulation.
 
     ``delta_t_ms`` is snapped to the dt grid. Returns an array of shape
-    (*batch, n_dt) (``(*batch,)`` for a scalar Δt). With hard bounds and w0 away from
-    the bounds it equals ``A_plus e^{-Δt/τ+}`` (Δt > 0), ``-A_minus e^{Δt/τ-}`` (Δt < 0), 0 at Δt = 0.
+    (*batch, n_dt) (``(*batch,)`` for a scalar Δt). With w0 away from the bounds (or
+    bounds="none") it equals, for the pair and the triplet rule alike, ``A_plus e^{-Δt/τ+}`` (Δt > 0), ``-A_minus e^{Δt/τ-}`` (Δt < 0), 0 at Δt = 0.
     """
     if not isinstance(params, STDPParams):
         raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
