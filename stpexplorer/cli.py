@@ -285,6 +285,15 @@ def server_env(token: str | None = None, base: Mapping[str, str] | None = None) 
     return env
 
 
+def app_env(token: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """:func:`server_env` for the Voila dashboard: its kernels serve visitors, so
+    ``STPX_FILES=browser`` (panels read and write no server files; Voila's own
+    ``VOILA_*`` variables say so too, this holds should those ever change)."""
+    env = server_env(token, base)
+    env["STPX_FILES"] = "browser"
+    return env
+
+
 def voila_url(ip: str, port: int, token: str | None = None) -> str:
     url = f"http://{_host(ip)}:{int(port)}/"
     return f"{url}?token={token}" if token else url
@@ -318,7 +327,7 @@ def start_voila(
     proc = subprocess.Popen(
         voila_command(notebook, port, ip, open_browser, **kwargs),
         cwd=notebook.parent,
-        env=server_env(token, env),
+        env=app_env(token, env),
     )
     proc.token = token  # type: ignore[attr-defined]
     return proc
@@ -515,7 +524,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         preheat=not args.no_preheat,
         cull_idle_timeout=args.cull_idle_timeout,
     )
-    return _run_server(cmd, notebook.parent, server_env())
+    return _run_server(cmd, notebook.parent, app_env())
 
 
 # --------------------------------------------------------------------------- parser

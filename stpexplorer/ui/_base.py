@@ -25,7 +25,6 @@ A :class:`Panel` is built from an :class:`~stpexplorer.experiments.Experiment`:
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import html
 import math
@@ -38,6 +37,7 @@ from bqplot import Axis, Figure, LinearScale, Lines, LogScale
 
 from ..experiments import EXPERIMENTS, dump_json, load_json, to_csv
 from ..presets import get_preset
+from ._files import FileBar
 from ._decimate import MAX_POINTS, decimate, decimate_columns
 from ._format import INT_FORMAT, LOG_FORMAT, d3_format, float_format
 
@@ -145,9 +145,12 @@ class Panel:
     #: slider steps that differ from the Control's (e.g. a step below the model's dt)
     step_overrides: dict = {}
 
-    def __init__(self, *, defer: bool = False, **values):
+    def __init__(self, *, defer: bool = False, files: str = "auto", **values):
         """``values`` set controls (one simulation); ``defer=True`` builds the panel without
-        simulating until :meth:`ensure_plotted` (the Explorer's hidden tabs)."""
+        simulating until :meth:`ensure_plotted` (the Explorer's hidden tabs); ``files``:
+        "auto" (downloads and uploads only when the kernel serves a dashboard, see
+        :mod:`stpexplorer.files`), "browser" (always) or "local"."""
+        self._file_mode = files
         self.experiment = EXPERIMENTS[self.key]
         self._lock = threading.RLock()  # the Explorer may plot a hidden tab from a thread
         self.n_runs = 0
@@ -306,22 +309,9 @@ class Panel:
         self._status.add_class("stpx-status")
         self._error_w = W.HTML("")
         self._error_w.add_class("stpx-error")
-        self._path = W.Text(value=f"{self.key}-parameters.json", description="File",
-                            style={"description_width": "3em"}, layout=W.Layout(width="300px"))
-        b_save = W.Button(description="Save JSON", icon="save", tooltip="save the parameters to the file")
-        b_load = W.Button(description="Load JSON", icon="folder-open", tooltip="load parameters from the file")
-        b_csv = W.Button(description="Export CSV", icon="table", tooltip="write the traces as CSV")
-        self._upload = W.FileUpload(accept=".json,application/json", multiple=False,
-                                    description="Upload JSON")
-        self._download = W.HTML("")
-        b_save.on_click(lambda _: self._guard(lambda: self.save_json(self._path.value)))
-        b_load.on_click(lambda _: self._guard(lambda: self.load_json(self._path.value)))
-        b_csv.on_click(lambda _: self._guard(lambda: self.export_csv(
-            str(Path(self._path.value).with_suffix(".csv")))))
-        self._upload.observe(self._on_upload, "value")
-        self._files = W.HBox([self._path, b_save, b_load, b_csv, self._upload, self._download],
-                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        self._files.add_class("stpx-files")
+        self.files = FileBar(self.key, self._file_mode, json_text=self._json_text,
+                             csv_text=self._csv_text, load_text=self._load_text, report=self._set_error)
+        self._files = self.files.widget
 
     # -------------------------------------------------------------- values
     def _read_values(self) -> dict:
@@ -427,17 +417,50 @@ class Panel:
         self.set_values(**vals)
 
     # -------------------------------------------------------------- files
-    def save_json(self, path):
-        """Write the current parameters as a stpexplorer JSON parameter file."""
-        text = dump_json(self.experiment, self.values or self._read_values())
+    def _json_text(self) -> str:
+        return dump_json(self.experiment, self.values or self._read_values())
+
+    def _csv_text(self) -> str:
+        if self.result is None:
+            raise ValueError("nothing to export: no successful run yet")
+        return to_csv(self.experiment, self.result)
+
+    def _local_only(self, what: str):
+        if self.files.mode != "local":
+            raise PermissionError(f"{what}: this dashboard is served to visitors, so it reads and writes "
+                                  "no files on the server; use the download links and Upload JSON")
+
+    def save_json(self, path=None):
+        """Write the current parameters as a stpexplorer JSON parameter file.
+
+        In your own kernel, ``path`` is any path (your code decides); without one, the
+        File box's plain name is used with its rules (:class:`~stpexplorer.files.LocalFiles`).
+        In a served dashboard ``path`` must be None: a download link is offered instead
+        and None is returned."""
+        if path is None:
+            if self.files.mode == "browser":
+                self.files.offer_json()
+                return None
+            return str(self.files.save_from_box())
+        self._local_only("save_json")
+        text = self._json_text()
         Path(path).write_text(text, encoding="utf-8")
-        self._offer_download(Path(path).name, text, "application/json")
+        self.files.offer(Path(path).name, text, "application/json")
         return str(path)
 
-    def load_json(self, path):
+    def load_json(self, path=None):
         """Load a parameter file: all values with one simulation. A malformed, incomplete,
         out-of-range or other panel's file changes nothing: the message goes to ``.error``
-        and the error area, and None is returned (the values dict otherwise)."""
+        and the error area, and None is returned (the values dict otherwise). Without
+        ``path`` the File box's name is read. Not available in a served dashboard
+        (PermissionError): visitors use Upload JSON."""
+        self._local_only("load_json")
+        if path is None:
+            try:
+                return self.files.load_from_box()
+            except ValueError as e:
+                self._set_error(str(e))
+                return None
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
@@ -454,38 +477,20 @@ class Panel:
         self.set_values(**vals)
         return vals
 
-    def export_csv(self, path):
-        """Write the last good run's per-step traces as CSV."""
-        if self.result is None:
-            raise ValueError("nothing to export: no successful run yet")
-        text = to_csv(self.experiment, self.result)
+    def export_csv(self, path=None):
+        """Write the last good run's per-step traces as CSV (see :meth:`save_json` for
+        ``path``; in a served dashboard a download link is offered)."""
+        if path is None:
+            if self.files.mode == "browser":
+                self.files.offer_csv()
+                return None
+            return str(self.files.export_from_box())
+        self._local_only("export_csv")
+        text = self._csv_text()
         Path(path).write_text(text, encoding="utf-8")
         if len(text) < 4_000_000:
-            self._offer_download(Path(path).name, text, "text/csv")
+            self.files.offer(Path(path).name, text, "text/csv")
         return str(path)
-
-    def _offer_download(self, name, text, mime):
-        b64 = base64.b64encode(text.encode()).decode()
-        self._download.value = (f"<a download='{html.escape(name)}' href='data:{mime};base64,{b64}'>"
-                                f"download {html.escape(name)}</a>")
-
-    def _on_upload(self, change):
-        files = change["new"]
-        if not files:
-            return
-        f = files[0]
-        try:
-            text = bytes(f["content"]).decode("utf-8")
-        except UnicodeDecodeError as e:
-            self._set_error(f"{f.get('name', 'upload')}: not UTF-8 text: {e}")
-            return
-        self._load_text(text, f.get("name", "upload"))
-
-    def _guard(self, fn):
-        try:
-            fn()
-        except Exception as e:  # noqa: BLE001 - shown to the user
-            self._set_error(f"{type(e).__name__}: {e}")
 
     # -------------------------------------------------------------- observers
     def _on_change(self, change):

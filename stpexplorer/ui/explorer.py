@@ -58,13 +58,15 @@ class Explorer(W.Tab):
     (``warm=True``), or when first selected, whichever comes first. :meth:`wait_ready`
     blocks until every tab is plotted."""
 
-    def __init__(self, warm: bool = True, compile_cache: str | None = None, **kwargs):
+    def __init__(self, warm: bool = True, compile_cache: str | None = None, files: str = "auto", **kwargs):
         """``warm``: plot the hidden tabs in a background thread right away;
         ``compile_cache``: a directory for JAX's persistent compilation cache (or
-        ``$STPX_JAX_CACHE``)."""
+        ``$STPX_JAX_CACHE``); ``files``: where Save/Load/Export go -- "auto" (downloads
+        and uploads only in a served dashboard), "browser" or "local"
+        (see :mod:`stpexplorer.files`)."""
         enable_compile_cache(compile_cache)
         first = next(iter(PANELS))
-        panels = {k: cls(defer=k != first) for k, cls in PANELS.items()}
+        panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
         super().__init__(children=[p.widget for p in panels.values()],
                          titles=[TITLES[k] for k in panels], **kwargs)
         self.panels = panels
