@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Preset", "PRESETS", "presets_for", "get_preset"]
+__all__ = ["Preset", "PRESETS", "TRIPLET_PRESETS", "presets_for", "get_preset"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,39 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
                                                       refract_ms=0.0),
            "Tavanaei, Masquelier & Maida (2018) Neurocomputing 302:35 (1/n < theta0 << 0.5, eq. 26); ngclearn WTASCell"),
 ]}
+
+# Triplet STDP (Pfister & Gerstner 2006, Table 4), tau_plus = 16.8 ms and tau_minus = 33.7 ms throughout.
+# The published model is unbounded (bounds="none") and Δw is compared with the measured fractional
+# change. No panel has triplet controls yet (the STDP panel lacks A3±, tau_x, tau_y and a slider reaching
+# A2+ = 5e-10), so these presets name no panel: the experiments layer applies a preset only through a
+# panel's controls, and a partial application would show a different rule than the one cited. The
+# values are engine names: STDPParams(**PRESETS[name].values) builds the rule.
+_PG06 = "Pfister & Gerstner (2006) J Neurosci 26:9673, Table 4"
+
+
+def _triplet(name, rule, a2p, a3p, a2m, a3m, tau_x, tau_y, data, note=""):
+    vals = dict(A_plus=a2p, A3_plus=a3p, A_minus=a2m, A3_minus=a3m, tau_plus=16.8, tau_minus=33.7,
+                tau_y=tau_y, rule=rule, bounds="none")
+    if tau_x is not None:  # the minimal models have A3- = 0: tau_x does not enter
+        vals["tau_x"] = tau_x
+    return Preset(name, (), vals, f"{_PG06}, {data}", note)
+
+
+_VIS = "visual cortex data of Sjöström, Turrigiano & Nelson (2001) Neuron 32:1149"
+_HIP = "hippocampal culture data of Wang et al. (2005) Nat Neurosci 8:187"
+TRIPLET_PRESETS: tuple[str, ...] = (
+    "Pfister 2006 visual all-to-all minimal", "Pfister 2006 visual all-to-all full",
+    "Pfister 2006 visual nearest full", "Pfister 2006 hippocampal all-to-all full",
+    "Pfister 2006 hippocampal nearest full",
+)
+PRESETS.update({p.name: p for p in [
+    _triplet(TRIPLET_PRESETS[0], "all_to_all", 0.0, 6.5e-3, 7.1e-3, 0.0, None, 114.0, _VIS,
+             "minimal model: no pair potentiation, no triplet depression (tau_x unused)"),
+    _triplet(TRIPLET_PRESETS[1], "all_to_all", 5e-10, 6.2e-3, 7e-3, 2.3e-4, 101.0, 125.0, _VIS),
+    _triplet(TRIPLET_PRESETS[2], "nearest", 8.8e-11, 5.3e-2, 6.6e-3, 3.1e-3, 714.0, 40.0, _VIS),
+    _triplet(TRIPLET_PRESETS[3], "all_to_all", 6.1e-3, 6.7e-3, 1.6e-3, 1.4e-3, 946.0, 27.0, _HIP),
+    _triplet(TRIPLET_PRESETS[4], "nearest", 4.6e-3, 9.1e-3, 3e-3, 7.5e-9, 575.0, 47.0, _HIP),
+]})
 
 
 def presets_for(panel: str) -> list[str]:
