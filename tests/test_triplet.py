@@ -277,3 +277,12 @@ def test_bad_parameters_name_the_argument(kw, match):
 def test_bad_frequency_curve_arguments_name_the_argument(args, kw, match):
     with pytest.raises(ValueError, match=match):
         stp.stdp_frequency_curve(_rule(), *args, **kw)
+
+
+@pytest.mark.parametrize("name", ["stpexplorer.engine.stdp_frequency", "stpexplorer.datasets"])
+def test_docstring_examples_of_the_new_modules(name):
+    import doctest
+    import importlib
+
+    res = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert res.attempted > 0 and res.failed == 0
