@@ -7,12 +7,15 @@ only the engine never import ipywidgets or bqplot.
 
 from .engine import *  # noqa: F401,F403
 from .engine import __all__ as _engine_all
+from .fit import AmplitudeData, FitResult, connections_from_csv, fit_many, fit_stp, synthetic_amplitudes
+
+_FIT_NAMES = ("AmplitudeData", "FitResult", "connections_from_csv", "fit_many", "fit_stp", "synthetic_amplitudes")
 
 __version__ = "0.1.0"
 
 _UI_NAMES = ("Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel")
 
-__all__ = list(_engine_all) + list(_UI_NAMES) + ["__version__"]
+__all__ = list(_engine_all) + list(_FIT_NAMES) + list(_UI_NAMES) + ["__version__"]
 
 
 def __getattr__(name):

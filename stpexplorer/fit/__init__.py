@@ -1,0 +1,14 @@
+"""Fitting Tsodyks–Markram short-term plasticity to recorded amplitude trains (pure JAX + numpy).
+
+:class:`AmplitudeData` holds the recordings (several protocols; CSV, dict or pandas),
+:func:`synthetic_amplitudes` makes quantal test data, :func:`fit_stp` fits one connection and
+:func:`fit_many` many at once; both return :class:`FitResult`. Times in ms.
+"""
+
+from ._data import AmplitudeData, Protocol, connections_from_csv
+from ._fit import MODELS, WEIGHTS, fit_many, fit_stp
+from ._result import FitResult
+from ._synthetic import release_fraction, synthetic_amplitudes
+
+__all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "synthetic_amplitudes", "release_fraction",
+           "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS"]
