@@ -555,7 +555,7 @@ def _server_flags(p: argparse.ArgumentParser, default_port: int) -> None:
     )
 
 
-SUBCOMMANDS = ("lab", "app", "simulate", "bench")
+SUBCOMMANDS = ("lab", "app", "simulate", "fit", "bench")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -564,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Interactive synaptic plasticity explorer. Without a command: `lab`.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{lab,app,simulate,bench}")
+    sub = parser.add_subparsers(dest="command", metavar="{lab,app,simulate,fit,bench}")
 
     p = sub.add_parser("lab", help="open JupyterLab on the explorer notebook (default)")
     _server_flags(p, LAB_PORT)
@@ -595,6 +595,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, metavar="FILE", help="output file; .json gives JSON, else CSV")
     p.set_defaults(func=cmd_simulate)
+
+    from .cli_fit import add_parser as add_fit_parser  # argparse only; the fit imports on use
+
+    add_fit_parser(sub)
 
     p = sub.add_parser("bench", help="print the engine benchmark table (extra args go to the benchmark)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed to stpexplorer.bench")

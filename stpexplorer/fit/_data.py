@@ -193,7 +193,7 @@ def connections_from_csv(path) -> dict[str, AmplitudeData]:
     """
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames is None:
+        if not reader.fieldnames:
             raise ValueError(f"{path}: the file is empty (no header row)")
         header = [h.strip() for h in reader.fieldnames]
         rows = [{h.strip(): (v if v is not None else "") for h, v in r.items() if h is not None} for r in reader]
