@@ -1,15 +1,20 @@
-"""Static checks of the notebooks in notebooks/ (no execution here).
+"""Checks of the course notebooks in notebooks/ and of the student copies built from them.
 
-Execution (and the 60 s budget per notebook) is checked separately by CI with
-``pytest --nbval-lax notebooks/``. These tests only read the .ipynb files:
+Execution of the instructor copies (and the 60 s budget per notebook) is checked by CI with
+``pytest --nbval-lax notebooks/``; there every check cell raises if its reference solution
+is wrong (the instructor copy sets ``STRICT_CHECKS = True``). Here:
 
 * every notebook is stored clean: no outputs, no execution counts, no varying metadata;
-* every course notebook (``NN_*.ipynb``) has the structure of a lesson: a title, exercises
-  with an ``assert``-based check cell (tag ``exercise-check``) after a collapsed solution
-  cell (tag ``solution``), one small cell showing the interactive panel (tag ``panel``),
-  and a summary;
+* every course notebook (``NN_*.ipynb``) has the structure of a lesson: a title, timed
+  sections, exercises made of a blank (tag ``answer``, ``... # TODO``), a collapsed reference
+  solution (tag ``solution``) and a check (tag ``check``) that grades through ``grade(...)``
+  without a bare ``assert``; one small cell showing the interactive panel (tag ``panel``);
+  a summary;
 * the course notebooks are exactly what ``notebooks/_build`` generates (edit the build
-  scripts, then run ``python notebooks/_build/build_all.py``).
+  scripts, then run ``python notebooks/_build/build_all.py``);
+* ``build_all.py --student DIR`` writes copies without solutions and instructor notes, and an
+  untouched student copy runs top to bottom with every check printing a hint (never
+  "correct", never a number the student was not given).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,19 +88,36 @@ def test_course_structure(path):
     assert first.cell_type == "markdown" and first.source.lstrip().startswith("# "), \
         f"{path.name}: the first cell must be a markdown title ('# ...')"
 
-    checks = [i for i, c in enumerate(cells) if c.cell_type == "code" and "exercise-check" in _tags(c)]
-    assert checks, f"{path.name}: needs at least one exercise check cell (tag 'exercise-check')"
+    sections = [c.source for c in cells if c.cell_type == "markdown" and re.match(r"##\s+\d", c.source)]
+    untimed = [sec.splitlines()[0] for sec in sections if not re.search(r"\(~\d+ min\)", sec.splitlines()[0])]
+    assert sections and not untimed, f"{path.name}: numbered sections need a timing '(~N min)': {untimed}"
+
+    assert any("instructor" in _tags(c) and "STRICT_CHECKS = True" in c.source for c in cells), \
+        f"{path.name}: the instructor copy must make failing checks raise (nbtools.instructor_setup())"
+    checks = [i for i, c in enumerate(cells) if c.cell_type == "code" and "check" in _tags(c)]
+    assert checks, f"{path.name}: needs at least one exercise check cell (tag 'check')"
+    assert not any("exercise-check" in _tags(c) for c in cells), f"{path.name}: old tag 'exercise-check'"
     for i in checks:
-        assert "assert" in cells[i].source, f"{path.name} cell {i}: an exercise check must use assert"
+        src = cells[i].source
+        assert "grade(" in src, f"{path.name} cell {i}: a check grades through grade(...)"
+        assert not re.search(r"^\s*assert\b", src, re.M), \
+            f"{path.name} cell {i}: no bare assert in a check (its message would show the answer)"
         before = cells[:i]
-        assert any("solution" in _tags(c) for c in before), f"{path.name} cell {i}: no solution cell before the check"
+        blanks = [k for k, c in enumerate(before) if "answer" in _tags(c)]
+        assert blanks, f"{path.name} cell {i}: no answer blank before the check"
+        assert any("solution" in _tags(c) for c in cells[blanks[-1]:i]), \
+            f"{path.name} cell {i}: no solution cell between the blank and the check"
         assert any(c.cell_type == "markdown" and "Exercise" in c.source for c in before), \
             f"{path.name} cell {i}: no exercise statement before the check"
     for i, c in enumerate(cells):
+        if "answer" in _tags(c):
+            assert "..." in c.source and "TODO" in c.source, f"{path.name} cell {i}: a blank holds '... # TODO'"
         if "solution" in _tags(c):
             assert c.get("metadata", {}).get("jupyter", {}).get("source_hidden") is True, \
                 f"{path.name} cell {i}: solution cells are stored collapsed"
             assert "SOLUTION" in c.source, f"{path.name} cell {i}: solution cells are clearly marked"
+    assert sum("Think!" in c.source for c in cells if c.cell_type == "markdown") >= 1, \
+        f"{path.name}: at least one 'Think!' prompt"
 
     summaries = [c for c in cells if c.cell_type == "markdown" and re.search(r"^##\s+Summary", c.source, re.M)]
     assert summaries, f"{path.name}: needs a '## Summary' markdown cell"
@@ -127,3 +150,77 @@ def test_course_notebook_matches_build_script(name, monkeypatch):
     # compare the JSON content, not the bytes, so another nbformat version's formatting cannot fail it
     assert json.loads(nbtools.render(prefix, module.CELLS)) == json.loads(stored), \
         f"{name} differs from notebooks/_build/{COURSE[name][0]}.py: run python notebooks/_build/build_all.py"
+
+
+# ----------------------------------------------------------------------------- student copies
+
+def _build_students(out_dir: Path) -> dict[str, Path]:
+    proc = subprocess.run([sys.executable, str(BUILD_DIR / "build_all.py"), "--student", str(out_dir)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return {name: out_dir / name for name in COURSE}
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    _build_students(out)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(COURSE))
+def test_student_copy_has_no_solutions(name, student_dir):
+    teacher = _read(NB_DIR / name)
+    student = _read(student_dir / name)
+    nbformat.validate(student)
+    for i, c in enumerate(student.cells):
+        assert not {"solution", "instructor"} & set(_tags(c)), f"{name} cell {i}: instructor-only cell left in"
+        assert "SOLUTION" not in c.source and "STRICT_CHECKS = True" not in c.source
+        assert "Instructor notes" not in c.source
+        if c.cell_type == "code":
+            assert c.outputs == [] and c.execution_count is None
+    # the blanks and the checks stay, in the same order
+    for tag in ("answer", "check", "panel"):
+        assert [c.source for c in teacher.cells if tag in _tags(c)] == \
+            [c.source for c in student.cells if tag in _tags(c)], f"{name}: {tag} cells differ"
+    removed = [c for c in teacher.cells if {"solution", "instructor"} & set(_tags(c))]
+    assert len(student.cells) == len(teacher.cells) - len(removed)
+
+
+def _outputs(cell) -> str:
+    parts = []
+    for o in cell.get("outputs", []):
+        if o.output_type == "stream":
+            parts.append(o.text)
+        elif o.output_type == "error":
+            parts.append(f"{o.ename}: {o.evalue}")
+        else:
+            parts.append(str(o.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+@pytest.mark.parametrize("name", sorted(COURSE))
+def test_untouched_student_copy_runs_and_grades_nothing(name, student_dir):
+    from nbclient import NotebookClient
+
+    nb = _read(student_dir / name)
+    given = "\n".join(c.source for c in nb.cells)  # what the student can read
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(student_dir)}}).execute()
+    checks = 0
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        out = _outputs(c)
+        # "correct" only ever appears in a passing check ("not yet" is the failing wording)
+        assert not re.search(r"\bcorrect\b", out, re.I), f"{name} cell {i} says correct untouched:\n{out}"
+        if "check" in _tags(c):
+            checks += 1
+            assert "not yet — hint:" in out, f"{name} cell {i}: an untouched check must print a hint:\n{out}"
+            hint = out.split("hint:", 1)[1]
+            unknown = [n for n in NUMBER.findall(hint) if n.lstrip("+-") not in given]
+            assert not unknown, f"{name} cell {i}: the hint shows numbers the student was not given {unknown}:\n{out}"
+    assert checks == sum("check" in _tags(c) for c in nb.cells) > 0

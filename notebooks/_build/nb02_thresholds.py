@@ -1,6 +1,6 @@
 """Content of notebooks/02_adaptive_thresholds.ipynb."""
 
-from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
+from nbtools import answer, build, check, code, instructor_setup, md, notes, panel, setup_cell, solution
 
 CELLS = [
 md(r"""
@@ -19,8 +19,9 @@ back** is the simplest way to model this, and it does two quite different jobs:
    and the ALIF of Bellec et al. 2018): interspike intervals lengthen during a constant
    input and the f–I curve flattens.
 
-Exercises come with a collapsed **solution** cell (it only runs if you left the answer as
-`None`) and a **check** cell with `assert`s. Units: ms, mV, nA, MΩ.
+Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
+until your answer is right, then "correct". Units: ms, mV, nA, MΩ. The timings (~ min) add up
+to about 70 minutes.
 """),
 setup_cell(r"""
 import numpy as np
@@ -28,8 +29,9 @@ import bqplot.pyplot as plt
 import stpexplorer as sx
 
 """),
+instructor_setup(),
 md(r"""
-## 1. Winner-take-all with homeostatic thresholds (WTAS)
+## 1. Winner-take-all with homeostatic thresholds (WTAS)  (~25 min)
 
 A WTAS layer has $n$ units. At each step the input currents $j_i$ become potentials
 $v_i = R j_i$ and then **probabilities** through a softmax,
@@ -95,14 +97,14 @@ new_figure("Spikes per step (running mean over 25 steps)")
 for thr_base, c in counts.items():
     running = np.convolve(c, np.ones(25) / 25, mode="same")
     plt.plot(steps[:600], running[:600], colors=[colors[thr_base]], labels=[f"θ0 = {thr_base}"], display_legend=True)
-plt.hline(1.0, colors=["gray"], line_style="dashed")
+plt.hline(1.0, colors=[GREY], line_style="dashed")
 finish("step", "spikes per step")
 
 new_figure("Mean threshold")
 for thr_base, th in thresholds.items():
     plt.plot(steps[:600], th[:600], colors=[colors[thr_base]], labels=[f"θ0 = {thr_base}"], display_legend=True)
-plt.hline(1.0 / N_UNITS, colors=["gray"], line_style="dashed")
-plt.hline(0.5, colors=["gray"], line_style="dashed")
+plt.hline(1.0 / N_UNITS, colors=[GREY], line_style="dashed")
+plt.hline(0.5, colors=[GREY], line_style="dashed")
 finish("step   (dashed: 1/n and 0.5)", "θ")
 """),
 md(r"""
@@ -117,6 +119,17 @@ threshold step $g_\theta = 0.01$: a step of all thresholds then jumps over both 
 the count alternates 0, 2, 0, 2, ... for the whole pattern (check it: compute the gap between
 the two largest $p_i$ of each pattern).
 
+> **Think!** (2 min) Every threshold moves by the *same* amount each step. How can the layer
+> then end up with a different winner for each pattern?
+"""),
+notes(r"""
+The thresholds move together, but the *probabilities* differ per pattern: the common threshold
+settles between the largest and the second-largest $p_i$ of the current input, so the unit
+with the largest $p$ wins, whichever it is. The homeostasis fixes *how many* units fire,
+the input decides *which*. (With the per-unit jitter the thresholds are not exactly equal, which
+breaks ties.) A good follow-up: what if two patterns alternate every step?
+"""),
+md(r"""
 ### Exercise 1 — how fast do the thresholds come down?
 
 Hold the **first** pattern, `patterns[0]`, for 200 steps (`np.tile(patterns[0], (200, 1))`)
@@ -125,30 +138,36 @@ in `first_spike_step` the index of the first step with a spike. Can you predict 
 silent step lowers every threshold by $g_\theta = 0.01$, and the first spike comes when the
 threshold of the unit with the largest $p$ has come down to that $p$.
 """),
-code(r"""
-# Exercise 1: your answer (an integer step index)
-first_spike_step = None
+answer(r"""
+# Exercise 1: the index of the first step with a spike (an integer)
+first_spike_step = ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left first_spike_step = None)
-if first_spike_step is None:
-    held = np.tile(patterns[0], (200, 1))
-    params = sx.WTASParams(n_units=N_UNITS, thr_base=0.8, thr_gain=0.01, refract_ms=0.0, thr_jitter=0.01)
-    c = np.asarray(sx.simulate_wtas(params, held, dt_ms=1.0, seed=0).spikes).sum(axis=1)
-    first_spike_step = int(np.flatnonzero(c > 0)[0])
-    print("Exercise 1: using the reference solution")
+held = np.tile(patterns[0], (200, 1))
+params = sx.WTASParams(n_units=N_UNITS, thr_base=0.8, thr_gain=0.01, refract_ms=0.0, thr_jitter=0.01)
+c = np.asarray(sx.simulate_wtas(params, held, dt_ms=1.0, seed=0).spikes).sum(axis=1)
+first_spike_step = int(np.flatnonzero(c > 0)[0])  # prediction: (0.8 - max p) / 0.01
 """),
-exercise_check(r"""
-# Check of exercise 1 against the prediction (0.8 - max p) / g  (± 2 steps for the ±0.01 jitter)
-v0 = patterns[0]
-p0 = np.exp(v0 - v0.max())
-p0 /= p0.sum()
-predicted = (0.8 - p0.max()) / 0.01
-assert first_spike_step is not None and abs(first_spike_step - predicted) <= 2.0, (first_spike_step, predicted)
-print(f"Exercise 1: correct — first spike at step {first_spike_step} (prediction {predicted:.1f})")
+check(r"""
+def _check_wtas():
+    step = float(numeric(first_spike_step))
+    v0 = patterns[0]
+    p0 = np.exp(v0 - v0.max())
+    p0 /= p0.sum()
+    predicted = (0.8 - p0.max()) / 0.01  # within ± 2 steps for the ±0.01 threshold jitter
+    if step != int(step) or step < 0:
+        return "a step index is a non-negative integer"
+    if abs(step - predicted) > 2.0:
+        return ("too " + ("early" if step < predicted else "late")
+                + ": simulate the held pattern with sx.simulate_wtas and take the first step whose spike count is > 0")
+    return None
+
+
+grade("Exercise 1", _check_wtas, todo="set first_spike_step to an integer: the first row of the held simulation "
+      "with a spike (np.flatnonzero on the spike counts per step)")
 """),
 md(r"""
-## 2. Adaptive LIF: a threshold that remembers recent spikes
+## 2. Adaptive LIF: a threshold that remembers recent spikes  (~35 min)
 
 The adaptive leaky integrate-and-fire neuron adds a threshold variable $\theta$ to the LIF:
 
@@ -188,12 +207,12 @@ sub = slice(None, None, 4)
 new_figure("Adaptive LIF, 2.5 nA step: membrane potential and threshold v_th + θ", height="320px")
 plt.plot(t[sub], np.asarray(tr_a.v)[sub], colors=["steelblue"], labels=["v"], display_legend=True)
 plt.plot(t[sub], np.asarray(tr_a.thr)[sub], colors=["crimson"], labels=["v_th + θ"], display_legend=True)
-plt.scatter(spk_a, np.full(spk_a.size, -50.0), colors=["black"], default_size=20, marker="triangle-down")
+plt.scatter(spk_a, np.full(spk_a.size, -50.0), colors=[GREY], default_size=20, marker="triangle-down")
 finish("time (ms)", "mV")
 
 new_figure("Interspike intervals grow during the step")
 plt.plot(np.arange(1, isi.size + 1), isi, colors=["crimson"], marker="circle", labels=["adaptive"], display_legend=True)
-plt.plot(np.arange(1, isi.size + 1), np.full(isi.size, np.diff(spk_p)[0]), colors=["gray"],
+plt.plot(np.arange(1, isi.size + 1), np.full(isi.size, np.diff(spk_p)[0]), colors=[GREY],
          line_style="dashed", labels=["plain LIF"], display_legend=True)
 finish("interval number", "ISI (ms)")
 """),
@@ -202,6 +221,104 @@ Every spike raises the threshold by 2 mV; with $\tau_\theta = 200$ ms it has not
 the next spike, so $\theta$ accumulates and each interval is longer than the last until the
 threshold increments and the decay balance.
 
+### Exercise 2 — write the adaptive threshold yourself
+
+Below is one adaptive LIF neuron stepped in numpy, exactly as the engine does it (exact
+membrane step for a current constant within $dt$, reset, refractory period). Four lines are
+missing — the adaptive threshold. Fill them in:
+
+1. $\theta$ relaxes to 0 with time constant $\tau_\theta$ over one step (multiply by $e^{-dt/\tau_\theta}$);
+2. the threshold the membrane must reach is $v_\text{th} + \theta$;
+3. a spike happens when $v$ reaches it, but never during the refractory period;
+4. at a spike $\theta$ jumps by $\theta_+$.
+
+The cell after it runs your neuron on the 2.5 nA step and plots your threshold on the engine's;
+the check compares thresholds and spike times.
+"""),
+answer(r"""
+# Exercise 2: the adaptive threshold in an adaptive LIF neuron (numpy)
+def alif_numpy(current, p=sx.ALIFParams(), dt=DT):
+    v_rest, v_reset, v_th, R = float(p.v_rest), float(p.v_reset), float(p.v_th), float(p.R)
+    tau_m, tau_theta, theta_plus = float(p.tau_m), float(p.tau_theta), float(p.theta_plus)
+    n_ref = round(float(p.refract_ms) / dt)
+    v, theta, ref = v_rest, 0.0, 0
+    thr_out, spikes_out = [], []
+    for I in current:
+        theta = ...  # TODO 1: θ relaxes towards 0 over one step dt
+        v_inf = v_rest + R * I
+        v = v_inf + (v - v_inf) * np.exp(-dt / tau_m)   # exact membrane step
+        refractory = ref > 0
+        if refractory:
+            v = v_reset
+        thr = ...    # TODO 2: the threshold the membrane must reach now
+        spike = ...  # TODO 3: True when v reaches thr, never while refractory
+        if spike:
+            v = v_reset
+            theta = ...  # TODO 4: the jump of θ at a spike
+            ref = n_ref
+        else:
+            ref = max(ref - 1, 0)
+        thr_out.append(thr)
+        spikes_out.append(spike)
+    return thr_out, spikes_out
+"""),
+solution(r"""
+def alif_numpy(current, p=sx.ALIFParams(), dt=DT):
+    v_rest, v_reset, v_th, R = float(p.v_rest), float(p.v_reset), float(p.v_th), float(p.R)
+    tau_m, tau_theta, theta_plus = float(p.tau_m), float(p.tau_theta), float(p.theta_plus)
+    n_ref = round(float(p.refract_ms) / dt)
+    v, theta, ref = v_rest, 0.0, 0
+    thr_out, spikes_out = [], []
+    for I in current:
+        theta = theta * np.exp(-dt / tau_theta)
+        v_inf = v_rest + R * I
+        v = v_inf + (v - v_inf) * np.exp(-dt / tau_m)
+        refractory = ref > 0
+        if refractory:
+            v = v_reset
+        thr = v_th + theta
+        spike = (v >= thr) and not refractory
+        if spike:
+            v = v_reset
+            theta = theta + theta_plus
+            ref = n_ref
+        else:
+            ref = max(ref - 1, 0)
+        thr_out.append(thr)
+        spikes_out.append(spike)
+    return thr_out, spikes_out
+"""),
+code(r"""
+my_thr, my_spikes = alif_numpy(step_current)
+new_figure("Threshold v_th + θ: the engine and your alif_numpy", height="280px")
+plt.plot(t[sub], np.asarray(tr_a.thr)[sub], colors=["crimson"], labels=["engine"], display_legend=True, stroke_width=4)
+if not any(v is Ellipsis for v in my_thr):
+    plt.plot(t[sub], np.asarray(my_thr, dtype=float)[sub], colors=[GREY], line_style="dashed",
+             labels=["yours"], display_legend=True)
+finish("time (ms)", "threshold (mV)")
+"""),
+check(r"""
+def _check_alif():
+    thr = numeric(my_thr, shape=t.shape)
+    spk = numeric(my_spikes, shape=t.shape) > 0.5
+    engine_spk = t[np.asarray(tr_a.spikes) > 0.5]
+    if spk.sum() != engine_spk.size:
+        return (f"your neuron fires {int(spk.sum())} spikes, the engine's a different number: check TODO 3 "
+                "(v >= thr and not refractory) and that θ grows at each spike (TODO 4)")
+    if np.max(np.abs(t[spk] - engine_spk)) > 1.5 * DT:
+        return "the spike times drift away from the engine's: check the decay of θ (TODO 1) and its jump (TODO 4)"
+    # float32 (engine) and float64 (numpy) may cross the threshold one step apart: compare
+    # the thresholds away from the spikes
+    near = np.convolve((spk | (np.asarray(tr_a.spikes) > 0.5)).astype(float), np.ones(5), mode="same") > 0
+    if not np.allclose(thr[~near], np.asarray(tr_a.thr)[~near], atol=0.01):
+        return "the spikes agree but the threshold trace does not: record v_th + θ after the decay, before the jump"
+    return None
+
+
+grade("Exercise 2", _check_alif, todo="fill the four TODO lines of alif_numpy (θ decay, threshold, spike "
+      "condition, θ jump); it returns one threshold and one spike flag per step")
+"""),
+md(r"""
 ### The f–I curve, with and without adaptation
 
 For a constant current we measure the steady-state rate. Only $R\cdot I$ enters the
@@ -228,7 +345,7 @@ def steady_isi(spike_row):
 rate_fi = 1000.0 / np.array([[steady_isi(row) for row in cond] for cond in spikes_fi])
 """),
 md(r"""
-### Exercise 2 — the LIF f–I curve
+### Exercise 3 — the LIF f–I curve
 
 Without adaptation, after a reset to $v_\text{rest}$ the membrane charges as
 $v(t) = v_\text{rest} + RI\,(1 - e^{-t/\tau_m})$, so the interspike interval is
@@ -236,30 +353,38 @@ $T = t_\text{ref} + \tau_m \ln\frac{RI}{RI - (v_\text{th} - v_\text{rest})}$ for
 Write `lif_rate(I)` returning the rate in Hz (0 below rheobase) for an array of currents in nA,
 with the default parameters.
 """),
-code(r"""
-# Exercise 2: your answer. Replace None by a function lif_rate(I) -> rate in Hz.
-lif_rate = None
+answer(r"""
+# Exercise 3: the plain LIF rate in Hz for an array of currents I in nA (0 below rheobase)
+def lif_rate(I):
+    return ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left lif_rate = None)
-if lif_rate is None:
-    def lif_rate(I, tau_m=20.0, R=10.0, gap=16.0, t_ref=2.0):
-        RI = R * np.asarray(I, dtype=float)
-        above = RI > gap
-        T = t_ref + tau_m * np.log(np.where(above, RI, 2 * gap) / np.where(above, RI - gap, gap))
-        return np.where(above, 1000.0 / T, 0.0)
-    print("Exercise 2: using the reference solution")
+def lif_rate(I, tau_m=20.0, R=10.0, gap=16.0, t_ref=2.0):
+    RI = R * np.asarray(I, dtype=float)
+    above = RI > gap
+    T = t_ref + tau_m * np.log(np.where(above, RI, 2 * gap) / np.where(above, RI - gap, gap))
+    return np.where(above, 1000.0 / T, 0.0)
 """),
-exercise_check(r"""
-# Check of exercise 2 against the simulated plain LIF (rates within 2 %, away from rheobase)
-sim = rate_fi[0]
-ok = I_AXIS > 1.75
-assert np.allclose(lif_rate(I_AXIS[ok]), sim[ok], rtol=0.02), np.c_[I_AXIS[ok], lif_rate(I_AXIS[ok]), sim[ok]]
-assert np.all(lif_rate(I_AXIS[I_AXIS < 1.6]) == 0) and np.all(sim[I_AXIS < 1.6] == 0)
-print("Exercise 2: correct — the formula matches the simulated plain LIF")
+check(r"""
+def _check_lif():
+    # against the simulated plain LIF (rates within 2 %, away from rheobase)
+    sim = rate_fi[0]
+    ok = I_AXIS > 1.75
+    mine = numeric(lif_rate(I_AXIS), shape=I_AXIS.shape)
+    if np.any(mine[I_AXIS < 1.6] != 0):
+        return "below the rheobase (R·I < v_th − v_rest) the rate is 0"
+    if not np.allclose(mine[ok], sim[ok], rtol=0.02):
+        high = np.mean(mine[ok] > sim[ok]) > 0.5
+        return ("your rates are mostly " + ("above" if high else "below") + " the simulated `rate_fi[0]`: "
+                "rate = 1000 / T in Hz with T in ms, and T includes the refractory period t_ref")
+    return None
+
+
+grade("Exercise 3", _check_lif, todo="write lif_rate(I) returning an array shaped like I: 1000/T Hz above "
+      "the rheobase, 0 below")
 """),
 md(r"""
-### Exercise 3 — the adapted rate, exactly
+### Exercise 4 — the adapted rate, exactly
 
 In the adapted steady state the neuron fires periodically with interval $T$. Just after each
 spike $\theta$ jumps by $\theta_+$ and then decays, so (a geometric series) it is
@@ -272,38 +397,48 @@ Write `alif_rate(I)` returning $1000/T$ (Hz) from this equation, solved numerica
 on $T$, or `np.interp` on a fine grid of $T$), for the defaults ($\theta_+ = 2$ mV,
 $\tau_\theta = 200$ ms). The check compares it with the simulated adaptive neuron.
 """),
-code(r"""
-# Exercise 3: your answer. Replace None by a function alif_rate(I) -> rate in Hz (I > 1.6 nA).
-alif_rate = None
+answer(r"""
+# Exercise 4: the adapted steady-state rate in Hz for an array of currents I in nA (I > 1.6 nA)
+def alif_rate(I):
+    return ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left alif_rate = None)
-if alif_rate is None:
-    def alif_rate(I, tau_m=20.0, R=10.0, gap=16.0, t_ref=2.0, theta_plus=2.0, tau_theta=200.0):
-        T = np.linspace(t_ref + 1e-3, 2000.0, 200_000)
-        e = np.exp(-T / tau_theta)
-        needed = gap + theta_plus * e / (1 - e)  # threshold distance at the spike
-        out = []
-        for i in np.atleast_1d(I):
-            reached = R * i * (1 - np.exp(-(T - t_ref) / tau_m))  # increases with T
-            k = np.flatnonzero(reached >= needed)
-            out.append(1000.0 / T[k[0]] if k.size else 0.0)
-        return np.array(out)
-    print("Exercise 3: using the reference solution")
+def alif_rate(I, tau_m=20.0, R=10.0, gap=16.0, t_ref=2.0, theta_plus=2.0, tau_theta=200.0):
+    T = np.linspace(t_ref + 1e-3, 2000.0, 200_000)
+    e = np.exp(-T / tau_theta)
+    needed = gap + theta_plus * e / (1 - e)  # threshold distance at the spike
+    out = []
+    for i in np.atleast_1d(I):
+        reached = R * i * (1 - np.exp(-(T - t_ref) / tau_m))  # increases with T
+        k = np.flatnonzero(reached >= needed)
+        out.append(1000.0 / T[k[0]] if k.size else 0.0)
+    return np.array(out)
 """),
-exercise_check(r"""
-# Check of exercise 3 against the simulated adaptive LIF (within 3 %)
-sim = rate_fi[1]
-ok = I_AXIS >= 2.0
-assert np.allclose(alif_rate(I_AXIS[ok]), sim[ok], rtol=0.03), np.c_[I_AXIS[ok], alif_rate(I_AXIS[ok]), sim[ok]]
-print("Exercise 3: correct — the periodic-orbit condition predicts the adapted rate")
+check(r"""
+def _check_alif_rate():
+    # against the simulated adaptive LIF (within 3 %)
+    sim = rate_fi[1]
+    ok = I_AXIS >= 2.0
+    mine = numeric(alif_rate(I_AXIS[ok]), shape=(int(ok.sum()),))
+    if not np.allclose(mine, sim[ok], rtol=0.03):
+        high = np.mean(mine > sim[ok]) > 0.5
+        return ("your rates are mostly " + ("above" if high else "below") + " the simulated `rate_fi[1]`; "
+                "θ* is the value just before a spike (after a full period of decay) and the membrane "
+                "charges for T − t_ref")
+    return None
+
+
+grade("Exercise 4", _check_alif_rate, todo="write alif_rate(I) returning an array shaped like I: solve the "
+      "period equation for T on a fine grid of T for each current, rate = 1000/T")
 """),
 code(r"""
-new_figure("f–I curves: simulation (dots) and theory (lines)", height="320px")
-plt.plot(I_AXIS, lif_rate(I_AXIS), colors=["gray"], labels=["LIF theory"], display_legend=True)
-plt.plot(I_AXIS, alif_rate(I_AXIS), colors=["crimson"], labels=["adaptive theory"], display_legend=True)
-plt.scatter(I_AXIS, rate_fi[0], colors=["black"], default_size=30)
-plt.scatter(I_AXIS, rate_fi[1], colors=["crimson"], default_size=30)
+new_figure("f–I curves: simulation (dots) and your theory (lines)", height="320px")
+plt.scatter(I_AXIS, rate_fi[0], colors=[GREY], default_size=30, labels=["plain LIF"], display_legend=True)
+plt.scatter(I_AXIS, rate_fi[1], colors=["crimson"], default_size=30, labels=["adaptive"], display_legend=True)
+if answered(lif_rate(I_AXIS)):
+    plt.plot(I_AXIS, lif_rate(I_AXIS), colors=[GREY], labels=["LIF theory"], display_legend=True)
+if answered(alif_rate(I_AXIS)):
+    plt.plot(I_AXIS, alif_rate(I_AXIS), colors=["crimson"], labels=["adaptive theory"], display_legend=True)
 finish("input current I (nA)", "steady-state rate (Hz)")
 """),
 md(r"""
@@ -312,10 +447,23 @@ curve almost linear: each extra Hz of firing costs an extra
 $\approx \theta_+\tau_\theta \cdot 1\,\text{Hz} = 0.4$ mV of threshold. The rheobase does not
 change — the first spike always sees the base threshold.
 
-## 3. Explore
+> **Think!** (3 min) Adaptation flattens the f–I curve but leaves the rheobase where it was.
+> Why? And what would a neuron with a *very* long $\tau_\theta$ (Diehl & Cook use $10^7$ ms) do
+> to its rate over a whole training run?
+"""),
+notes(r"""
+The first spike after a long silence sees $\theta = 0$, so the current needed to fire at all
+is unchanged; only repeated firing raises the threshold. With $\tau_\theta$ far longer than the
+experiment, $\theta$ is a running *count* of the neuron's spikes ($\theta \approx \theta_+ N$): a
+neuron that wins often becomes hard to excite, which spreads the winning among the neurons of
+a layer (homeostasis over a whole training run, Diehl & Cook 2015), rather than shaping the
+response within a stimulus.
+"""),
+md(r"""
+## 3. Explore  (~10 min)
 
-In the panel, switch between the WTAS layer and the adaptive LIF, change $\theta_+$,
-$\tau_\theta$ and the threshold gain, and watch the thresholds.
+The panel shows the WTAS layer and the adaptive LIF together: change $\theta_+$,
+$\tau_\theta$ and the threshold gain, and watch the thresholds of both.
 """),
 panel(r"""
 panel = sx.ThresholdPanel()
@@ -339,7 +487,7 @@ md(r"""
 
 ### References
 
-* Tavanaei A, Masquelier T, Maida A (2018) Representation learning using event-based STDP. *Neural Networks* 105:294–303.
+* Tavanaei A, Masquelier T, Maida A (2018) Representation learning using event-based STDP. *Neural Networks* 105:294–303. (The WTAS cell; ngclearn's `WTASCell` cites the same paper. Not to be confused with the review by Tavanaei, Ghodrati, Kheradpisheh, Masquelier & Maida (2019) Deep learning in spiking neural networks, *Neural Networks* 111:47–63.)
 * Diehl PU, Cook M (2015) Unsupervised learning of digit recognition using spike-timing-dependent plasticity. *Front Comput Neurosci* 9:99.
 * Bellec G, Salaj D, Subramoney A, Legenstein R, Maass W (2018) Long short-term memory and learning-to-learn in networks of spiking neurons. *NeurIPS*.
 * Benda J, Herz AVM (2003) A universal model for spike-frequency adaptation. *Neural Computation* 15:2523–2564.
@@ -347,5 +495,5 @@ md(r"""
 ]
 
 
-def build_notebook():
-    return build("02_adaptive_thresholds.ipynb", "thr", CELLS)
+def build_notebook(out_dir=None, student=False):
+    return build("02_adaptive_thresholds.ipynb", "thr", CELLS, out_dir=out_dir, student=student)

@@ -1,6 +1,6 @@
 """Content of notebooks/03_stdp.ipynb."""
 
-from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
+from nbtools import answer, build, check, code, instructor_setup, md, notes, panel, setup_cell, solution
 
 CELLS = [
 md(r"""
@@ -24,8 +24,8 @@ In this notebook you will
    **bimodal** weight distribution under additive STDP and a **unimodal** one under
    multiplicative STDP.
 
-Exercises have a collapsed **solution** cell (runs only if you left the answer as `None`)
-and a **check** cell with `assert`s.
+Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
+until your answer is right, then "correct". The timings (~ min) add up to about 90 minutes.
 """),
 setup_cell(r"""
 import numpy as np
@@ -33,12 +33,15 @@ import bqplot.pyplot as plt
 import stpexplorer as sx
 
 
-# window time constants fitted to Bi & Poo (1998) (Bi & Poo 2001: 16.8 ms and 33.7 ms);
-# amplitudes chosen so that depression slightly dominates: A- tau- > A+ tau+
-BIPOO = sx.STDPParams(A_plus=0.01, A_minus=0.0055, tau_plus=16.8, tau_minus=33.7, w_min=0.0, w_max=1.0)
+# the explorer's preset "Bi & Poo 1998 window": time constants of the exponential fit to Bi & Poo's
+# (1998) data (16.8 ms and 33.7 ms, Bi & Poo 2001); amplitudes with depression slightly dominant
+# (A- tau- > A+ tau+), per pair about 1 % of w_max
+A_P, A_M, TAU_P, TAU_M = 0.0096, 0.0053, 16.8, 33.7
+BIPOO = sx.STDPParams(A_plus=A_P, A_minus=A_M, tau_plus=TAU_P, tau_minus=TAU_M, w_min=0.0, w_max=1.0)
 """),
+instructor_setup(),
 md(r"""
-## 1. Traces and the pair rule
+## 1. Traces and the pair rule  (~25 min)
 
 Each synapse keeps two **traces**, a presynaptic one $a_\text{pre}$ and a postsynaptic one
 $a_\text{post}$, which jump at their spikes and decay exponentially:
@@ -65,16 +68,97 @@ t = sx.time_axis(duration_ms=150.0, dt_ms=DT)
 tr = sx.simulate_stdp(BIPOO, pre, post, w0=0.5, dt_ms=DT)
 w = np.asarray(tr.w)
 print(f"pre at {t[pre > 0][0]:.1f} ms, post at {t[post > 0][0]:.1f} ms")
-print(f"Δw = {w[-1] - 0.5:.6f};  A+ exp(-10/τ+) = {0.01 * np.exp(-10 / 16.8):.6f}")
+print(f"Δw = {w[-1] - 0.5:.6f};  A+ exp(-10/τ+) = {A_P * np.exp(-10 / TAU_P):.6f}")
 
 new_figure("One pre→post pair (Δt = +10 ms): traces and weight")
 plt.plot(t, np.asarray(tr.pre_trace), colors=["steelblue"], labels=["a_pre"], display_legend=True)
 plt.plot(t, np.asarray(tr.post_trace), colors=["darkorange"], labels=["a_post"], display_legend=True)
-plt.plot(t, (w - 0.5) / 0.01, colors=["black"], labels=["(w − w0) / A+"], display_legend=True)
+plt.plot(t, (w - 0.5) / A_P, colors=[GREY], labels=["(w − w0) / A+"], display_legend=True)
 finish("time (ms)", "trace / weight change")
 """),
 md(r"""
-## 2. The STDP window (Bi & Poo 1998)
+### Exercise 1 — write the trace update yourself
+
+Complete `stdp_numpy`, the all-to-all pair rule with hard bounds stepped in numpy. In each
+step of `dt`, in this order:
+
+1. both traces decay over the step ($a \leftarrow a\,e^{-dt/\tau}$, with $\tau_+$ for $a_\text{pre}$ and $\tau_-$ for $a_\text{post}$);
+2. a post spike potentiates by $A_+a_\text{pre}$, a pre spike depresses by $A_-a_\text{post}$ (traces
+   from *earlier* steps: a pre and a post spike in the same step do not pair);
+3. clip $w$ to $[0, 1]$;
+4. this step's spikes add 1 to their trace.
+
+The cell after it runs your rule on 10 pairings ($\Delta t = +10$ ms, 20 Hz) and plots your
+weight on the engine's; the check compares them step by step.
+"""),
+answer(r"""
+# Exercise 1: trace STDP (all-to-all, hard bounds) in numpy; returns w at the end of every step
+def stdp_numpy(pre, post, A_plus, A_minus, tau_plus, tau_minus, w0=0.5, dt=DT):
+    w, a_pre, a_post, out = w0, 0.0, 0.0, []
+    for s_pre, s_post in zip(np.asarray(pre) > 0.5, np.asarray(post) > 0.5):
+        a_pre = ...   # TODO 1: decay of the pre trace over one step
+        a_post = ...  # TODO 1: decay of the post trace over one step
+        if s_post:
+            w = ...   # TODO 2: potentiation, read from the pre trace
+        if s_pre:
+            w = ...   # TODO 2: depression, read from the post trace
+        w = ...       # TODO 3: hard bounds [0, 1]
+        if s_pre:
+            a_pre = ...   # TODO 4: all-to-all: add 1
+        if s_post:
+            a_post = ...  # TODO 4
+        out.append(w)
+    return out
+"""),
+solution(r"""
+def stdp_numpy(pre, post, A_plus, A_minus, tau_plus, tau_minus, w0=0.5, dt=DT):
+    w, a_pre, a_post, out = w0, 0.0, 0.0, []
+    for s_pre, s_post in zip(np.asarray(pre) > 0.5, np.asarray(post) > 0.5):
+        a_pre = a_pre * np.exp(-dt / tau_plus)
+        a_post = a_post * np.exp(-dt / tau_minus)
+        if s_post:
+            w = w + A_plus * a_pre
+        if s_pre:
+            w = w - A_minus * a_post
+        w = min(max(w, 0.0), 1.0)
+        if s_pre:
+            a_pre = a_pre + 1.0
+        if s_post:
+            a_post = a_post + 1.0
+        out.append(w)
+    return out
+"""),
+code(r"""
+pre10, post10 = sx.pairing_trains(10.0, n_pairs=10, period_ms=50.0, duration_ms=600.0, dt_ms=DT)
+t10 = sx.time_axis(duration_ms=600.0, dt_ms=DT)
+engine_w = np.asarray(sx.simulate_stdp(BIPOO, pre10, post10, w0=0.5, dt_ms=DT).w)
+my_w = stdp_numpy(pre10, post10, A_P, A_M, TAU_P, TAU_M)
+
+new_figure("10 pairings, Δt = +10 ms at 20 Hz: the engine's weight and yours", height="280px")
+plt.plot(t10, engine_w, colors=["crimson"], labels=["engine"], display_legend=True, stroke_width=4)
+if not any(v is Ellipsis for v in my_w):
+    plt.plot(t10, np.asarray(my_w, dtype=float), colors=[GREY], line_style="dashed", labels=["yours"],
+             display_legend=True)
+finish("time (ms)", "w")
+"""),
+check(r"""
+def _check_stdp():
+    mine = numeric(my_w, shape=engine_w.shape)
+    if np.allclose(mine, engine_w, atol=1e-5):
+        return None
+    k = int(np.flatnonzero(~np.isclose(mine, engine_w, atol=1e-5))[0])
+    what = "a post spike" if post10[k] > 0.5 else "a pre spike" if pre10[k] > 0.5 else "a step without spikes"
+    return (f"your weight first departs from the engine's at {what} (t = {t10[k]:.1f} ms): "
+            + ("potentiation adds A_plus·a_pre, with a_pre decayed but not yet including this step's spike"
+               if post10[k] > 0.5 else "depression subtracts A_minus·a_post" if pre10[k] > 0.5 else
+               "between spikes w must not change"))
+
+
+grade("Exercise 1", _check_stdp, todo="fill the TODO lines of stdp_numpy (decay, potentiation, depression, "
+      "bounds, trace jumps); it returns one weight per step")
+"""),
+md(r"""
+## 2. The STDP window (Bi & Poo 1998)  (~20 min)
 
 `sx.stdp_window` simulates one isolated pair for each $\Delta t$ (all in one batched call).
 We compare it with the formula above.
@@ -82,21 +166,28 @@ We compare it with the formula above.
 code(r"""
 DELTAS = np.arange(-100.0, 100.01, 1.0)
 window = np.asarray(sx.stdp_window(BIPOO, DELTAS, dt_ms=DT, w0=0.5))
-analytic = np.where(DELTAS > 0, 0.01 * np.exp(-DELTAS / 16.8),
-                    np.where(DELTAS < 0, -0.0055 * np.exp(DELTAS / 33.7), 0.0))
+analytic = np.where(DELTAS > 0, A_P * np.exp(-DELTAS / TAU_P),
+                    np.where(DELTAS < 0, -A_M * np.exp(DELTAS / TAU_M), 0.0))
 print("max |simulated − analytic| =", float(np.max(np.abs(window - analytic))))
 
 new_figure("STDP window: simulated (dots) and analytic (line)")
-plt.plot(DELTAS, analytic, colors=["gray"])
+plt.plot(DELTAS, analytic, colors=[GREY])
 plt.scatter(DELTAS[::4], window[::4], colors=["crimson"], default_size=25)
-plt.hline(0.0, colors=["black"])
+plt.hline(0.0, colors=[GREY])
 finish("Δt = t_post − t_pre (ms)", "Δw per pair")
 """),
 md(r"""
 Note $\Delta w(0) = 0$: a pre and a post spike in the same time step do not pair (the engine
 adds the new spikes to the traces *after* the weight update).
 
-### Exercise 1 — the area under the window
+*Where the numbers come from.* Bi & Poo (1998) paired pre- and postsynaptic spikes 60 times at
+1 Hz in cultured hippocampal neurons and measured the relative change of the EPSC; the time
+constants above are those of the exponential fit to their data (Bi & Poo 2001). The amplitudes
+$A_+ = 0.0096$, $A_- = 0.0053$ are those of the explorer preset "Bi & Poo 1998 window": their
+ratio makes potentiation the taller lobe and depression the wider one with slightly more area;
+their absolute size (about 1 % of $w_\text{max}$ per pair) is a modelling choice, not a measurement.
+
+### Exercise 2 — the area under the window
 
 For uncorrelated pre- and postsynaptic Poisson spikes at rates $r_\text{pre}$, $r_\text{post}$,
 every $\Delta t$ is equally likely, so the average drift of $w$ is
@@ -106,27 +197,33 @@ steps of $0.25$ ms (the depression lobe, with $\tau_- = 33.7$ ms, is not negligi
 100 ms), integrate it with `np.trapezoid` and store the result in `area`. Is STDP with these
 parameters net potentiating or net depressing for uncorrelated activity?
 """),
-code(r"""
-# Exercise 1: your answer (ms · weight units)
-area = None
+answer(r"""
+# Exercise 2: the area under the simulated window (ms · weight units, a float)
+area = ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left area = None)
-if area is None:
-    grid = np.arange(-250.0, 250.01, 0.25)
-    area = float(np.trapezoid(np.asarray(sx.stdp_window(BIPOO, grid, dt_ms=0.25)), grid))
-    print("Exercise 1: using the reference solution")
+grid = np.arange(-250.0, 250.01, 0.25)
+area = float(np.trapezoid(np.asarray(sx.stdp_window(BIPOO, grid, dt_ms=0.25)), grid))
 """),
-exercise_check(r"""
-# Check of exercise 1: the exact area is A+ τ+ − A− τ−; the trapezoid rule smears the jump at
-# Δt = 0 over one grid step, an error of about (A+ − A−) h / 2 ≈ 0.0006 for h = 0.25 ms
-exact = 0.01 * 16.8 - 0.0055 * 33.7
-assert area is not None and abs(area - exact) < 0.0012, (area, exact)
-assert area < 0, "A+ τ+ < A− τ−: uncorrelated activity depresses"
-print(f"Exercise 1: correct — area = {area:.4f} (exact {exact:.4f}): net depression for uncorrelated spikes")
+check(r"""
+def _check_area():
+    # the exact area is A+ τ+ − A− τ−; the trapezoid rule smears the jump at Δt = 0 over one
+    # grid step, an error of about (A+ − A−) h / 2 for h = 0.25 ms
+    a = float(numeric(area))
+    exact = A_P * TAU_P - A_M * TAU_M
+    if np.sign(a) != np.sign(exact):
+        return "wrong sign: which lobe has more area, potentiation (A+ τ+) or depression (A− τ−)?"
+    if abs(a - exact) > 0.0012:
+        return ("right sign, wrong size: integrate the window from −250 to 250 ms in steps of 0.25 ms "
+                "with np.trapezoid(window, grid) (too small a range misses the depression tail)")
+    return None
+
+
+grade("Exercise 2", _check_area, todo="set area to a float: np.trapezoid of sx.stdp_window(BIPOO, grid, "
+      "dt_ms=0.25) over grid; its sign tells whether uncorrelated activity potentiates or depresses")
 """),
 md(r"""
-## 3. All-to-all or nearest neighbour?
+## 3. All-to-all or nearest neighbour?  (~20 min)
 
 The pair rule does not say *which* pairs count when spikes come in trains. Two common
 choices, both one line in the trace update:
@@ -154,7 +251,7 @@ def pairing_dw(params, delta_t, freq):
     return float(w[-1] - 0.5)
 
 
-rules = {rule: sx.STDPParams(A_plus=0.01, A_minus=0.0055, tau_plus=16.8, tau_minus=33.7, rule=rule)
+rules = {rule: sx.STDPParams(A_plus=A_P, A_minus=A_M, tau_plus=TAU_P, tau_minus=TAU_M, rule=rule)
          for rule in ("all_to_all", "nearest")}
 dw_freq = {(rule, d): np.array([pairing_dw(p, d, f) / N_PAIRS for f in FREQS])
            for rule, p in rules.items() for d in (10.0, -10.0)}
@@ -165,7 +262,7 @@ for i, f in enumerate(FREQS):
     print(f"{f:6.0f}  " + "  ".join(f"{v[i]:+14.5f}" for v in dw_freq.values()))
 """),
 code(r"""
-def steady_pair_dw(rule, delta_t, freq, Ap=0.01, Am=0.0055, tp=16.8, tm=33.7):
+def steady_pair_dw(rule, delta_t, freq, Ap=A_P, Am=A_M, tp=TAU_P, tm=TAU_M):
     # steady-state Δw per pairing of the periodic protocol (pre at 0, post at Δt, period P)
     P = 1000.0 / freq
     if delta_t > 0:
@@ -185,21 +282,29 @@ for d in (10.0, -10.0):
         plt.plot(f_axis, [steady_pair_dw(rule, d, f) for f in f_axis], colors=[style[rule]],
                  labels=[rule], display_legend=True)
         plt.scatter(FREQS, dw_freq[(rule, d)], colors=[style[rule]], default_size=40)
-    plt.hline(0.0, colors=["black"])
+    plt.hline(0.0, colors=[GREY])
     finish("pairing frequency (Hz)", "Δw per pairing")
 """),
 md(r"""
 At 1 Hz both rules reproduce the window. As the frequency rises, the post→pre interval
-between consecutive pairs shrinks and adds depression: with **all-to-all** pairing, which
-sums over every past spike, the $+10$ ms protocol potentiates less and less and turns into
-**depression** above about 40 Hz. With **nearest-neighbour** pairing each spike sees only one
-partner on each side, so the $+10$ ms protocol stays potentiating, and at 50 Hz (period
-20 ms) the $+10$ and $-10$ ms protocols become the same alternating spike train (apart from
-which spike comes first) and give nearly the same, positive, change. (Real synapses do the opposite: Sjöström et al. 2001 found
-potentiation at high frequency for *both* orders. No pair rule can produce that; it needs
-triplet or voltage-based rules.)
+between consecutive pairs shrinks and adds depression. With **all-to-all** pairing, which sums
+over every past spike, the $+10$ ms protocol potentiates less and less and turns into
+**depression** between 40 and 50 Hz. With **nearest-neighbour** pairing each spike sees only
+one partner on each side: the $+10$ ms protocol stays potentiating, and the $-10$ ms protocol
+turns from depression to slight *potentiation* at 50 Hz. At 50 Hz (period 20 ms) the two
+protocols are the same alternating train, apart from which spike comes first, so the nearest
+rule gives them nearly the same positive change (about $+0.0014$ and $+0.0013$ per pairing in
+the table).
 
-### Exercise 2 — all-to-all STDP by brute force
+How does that compare with cortex? Sjöström, Turrigiano & Nelson (2001) found that at 40–50 Hz
+*both* orders potentiate, and that potentiation *grows* with the pairing frequency. The
+nearest-neighbour pair rule gets the first observation, for the kinematic reason above, but gets
+the second backwards: its $+10$ ms potentiation *shrinks* with frequency (from about $0.0053$ at
+1 Hz to $0.0014$ at 50 Hz). The all-to-all pair rule gets neither. Rules in which potentiation
+also depends on recent postsynaptic spikes — the triplet rule (Pfister & Gerstner 2006) or
+voltage-based rules (Clopath et al. 2010) — reproduce both.
+
+### Exercise 3 — all-to-all STDP by brute force
 
 With all-to-all pairing, the total weight change (away from the bounds) is the sum over
 **all** pairs of spikes: $\sum_{\text{post } j}\sum_{\text{pre } i:\ t_i < t_j} A_+e^{-(t_j-t_i)/\tau_+}
@@ -208,30 +313,37 @@ For the $\Delta t = +10$ ms protocol at 20 Hz, compute this double sum directly 
 times (numpy broadcasting: a matrix of $t_j - t_i$) and store it in `dw_bruteforce`. The
 check compares it with the simulation.
 """),
-code(r"""
-# Exercise 2: your answer (total Δw over the 60 pairings)
-dw_bruteforce = None
+answer(r"""
+# Exercise 3: the total Δw over the 60 pairings, from the double sum over spike pairs (a float)
+dw_bruteforce = ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left dw_bruteforce = None)
-if dw_bruteforce is None:
-    pre, post = sx.pairing_trains(10.0, n_pairs=N_PAIRS, period_ms=50.0, duration_ms=DUR_P, dt_ms=DT_P)
-    t_pre = np.flatnonzero(pre) * DT_P
-    t_post = np.flatnonzero(post) * DT_P
-    lag = t_post[:, None] - t_pre[None, :]  # (post j, pre i): t_j - t_i
-    pot = np.sum(np.where(lag > 0, 0.01 * np.exp(-np.abs(lag) / 16.8), 0.0))
-    dep = np.sum(np.where(lag < 0, 0.0055 * np.exp(-np.abs(lag) / 33.7), 0.0))
-    dw_bruteforce = float(pot - dep)
-    print("Exercise 2: using the reference solution")
+pre, post = sx.pairing_trains(10.0, n_pairs=N_PAIRS, period_ms=50.0, duration_ms=DUR_P, dt_ms=DT_P)
+t_pre = np.flatnonzero(pre) * DT_P
+t_post = np.flatnonzero(post) * DT_P
+lag = t_post[:, None] - t_pre[None, :]  # (post j, pre i): t_j - t_i
+pot = np.sum(np.where(lag > 0, A_P * np.exp(-np.abs(lag) / TAU_P), 0.0))
+dep = np.sum(np.where(lag < 0, A_M * np.exp(-np.abs(lag) / TAU_M), 0.0))
+dw_bruteforce = float(pot - dep)
 """),
-exercise_check(r"""
-# Check of exercise 2
-simulated = pairing_dw(rules["all_to_all"], 10.0, 20.0)
-assert dw_bruteforce is not None and abs(dw_bruteforce - simulated) < 1e-3 * max(abs(simulated), 1e-3), (dw_bruteforce, simulated)
-print(f"Exercise 2: correct — brute force {dw_bruteforce:+.5f}, simulation {simulated:+.5f}")
+check(r"""
+def _check_brute():
+    d = float(numeric(dw_bruteforce))
+    simulated = pairing_dw(rules["all_to_all"], 10.0, 20.0)
+    if abs(d - simulated) < 1e-3 * max(abs(simulated), 1e-3):
+        return None
+    if np.sign(d) != np.sign(simulated):
+        return ("wrong sign: at 20 Hz the post→pre pairs between consecutive pairings (40 ms apart) add "
+                "depression; did you include the pairs with t_post < t_pre (weighted by A_minus, τ−)?")
+    return ("right sign, wrong size: sum over *all* pairs (not only the nearest), with the spike times "
+            "np.flatnonzero(train) * DT_P of the 20 Hz protocol (period 50 ms)")
+
+
+grade("Exercise 3", _check_brute, todo="set dw_bruteforce to a float: build the matrix of t_post − t_pre with "
+      "broadcasting and sum A+ e^{−lag/τ+} over positive lags minus A− e^{lag/τ−} over negative lags")
 """),
 md(r"""
-## 4. Hard vs soft bounds
+## 4. Hard vs soft bounds  (~10 min)
 
 With **hard bounds** (additive STDP) the update does not depend on $w$; the weight is just
 clipped to $[w_\text{min}, w_\text{max}]$. With **soft bounds** (multiplicative STDP, van Rossum,
@@ -252,7 +364,7 @@ t_b = sx.time_axis(duration_ms=DUR_B, dt_ms=DT_B) / 1000.0  # s
 W0S = (0.1, 0.5, 0.9)
 w_b = {}
 for bounds in ("hard", "soft"):
-    params = sx.STDPParams(A_plus=0.01, A_minus=0.0055, tau_plus=16.8, tau_minus=33.7, bounds=bounds)
+    params = sx.STDPParams(A_plus=A_P, A_minus=A_M, tau_plus=TAU_P, tau_minus=TAU_M, bounds=bounds)
     for w0 in W0S:
         w_b[(bounds, w0)] = np.asarray(sx.simulate_stdp(params, pre_b, post_b, w0=w0, dt_ms=DT_B).w)
 
@@ -268,32 +380,54 @@ $w_\text{min}$, at a rate that does not depend on $w$. Under soft bounds the dri
 $\propto A_+\tau_+(w_\text{max}-w) - A_-\tau_-(w-w_\text{min})$ vanishes at an interior fixed point,
 and all weights converge to it, whatever they started from.
 
-### Exercise 3 — the soft-bound fixed point
+> **Think!** (3 min) With hard bounds and uncorrelated spikes every weight runs down to 0.
+> Yet in the next section, with the *same* kind of rule, half of the synapses end at $w_\text{max}$.
+> What is different there?
+"""),
+notes(r"""
+In section 4 pre and post are independent, so only the area of the window matters and it is
+negative. In section 5 the postsynaptic neuron is driven *by the synapses*: a strong synapse's
+spikes raise the chance of a post spike a few ms later, so its Δt distribution is skewed
+towards small positive values (causal pairs), which the window rewards. That correlation is
+larger the stronger the synapse — positive feedback, hence the split to the bounds. The net
+negative area still matters: it keeps the total drive, and so the post rate, in check
+(competition rather than runaway). Ask: what happens if $A_-\tau_- < A_+\tau_+$?
+"""),
+md(r"""
+
+### Exercise 4 — the soft-bound fixed point
 
 Solve $A_+\tau_+(w_\text{max}-w^*) = A_-\tau_-(w^*-w_\text{min})$ for $w^*$ and store it in
 `w_star`. The check compares it with the time-averaged weight over the last 100 s.
 """),
-code(r"""
-# Exercise 3: your answer
-w_star = None
+answer(r"""
+# Exercise 4: the soft-bound fixed point w* (a float between 0 and 1)
+w_star = ...  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left w_star = None)
-if w_star is None:
-    a, b = 0.01 * 16.8, 0.0055 * 33.7
-    w_star = a / (a + b)  # with w_min = 0, w_max = 1
-    print("Exercise 3: using the reference solution")
+a, b = A_P * TAU_P, A_M * TAU_M
+w_star = a / (a + b)  # with w_min = 0, w_max = 1
 """),
-exercise_check(r"""
-# Check of exercise 3
-late = t_b > 100.0
-for w0 in W0S:
-    assert abs(w_b[("soft", w0)][late].mean() - w_star) < 0.03, (w0, w_b[("soft", w0)][late].mean(), w_star)
-    assert w_b[("hard", w0)][-1] < 0.05
-print(f"Exercise 3: correct — w* = {w_star:.3f}")
+check(r"""
+def _check_wstar():
+    ws = float(numeric(w_star))
+    if not 0 < ws < 1:
+        return "w* lies strictly between w_min = 0 and w_max = 1"
+    drift = A_P * TAU_P * (1 - ws) - A_M * TAU_M * ws  # zero at the fixed point (no stored answer)
+    if abs(drift) > 1e-4:
+        return ("at your w the drift is " + ("positive" if drift > 0 else "negative") + ", so w* is "
+                + ("larger" if drift > 0 else "smaller") + "; solve A+τ+(1 − w) = A−τ−w")
+    late = t_b > 100.0
+    if any(abs(w_b[("soft", w0)][late].mean() - ws) > 0.03 for w0 in W0S):
+        return "the simulated soft-bound weights do not settle at your w*"
+    return None
+
+
+grade("Exercise 4", _check_wstar, todo="set w_star to a float in (0, 1) where potentiation A+τ+(1 − w) "
+      "balances depression A−τ−w")
 """),
 md(r"""
-## 5. Competition: Song, Miller & Abbott (2000)
+## 5. Competition: Song, Miller & Abbott (2000)  (~10 min)
 
 Now let the postsynaptic neuron be driven by the synapses themselves. Song, Miller & Abbott
 (2000) showed that additive STDP makes inputs **compete**: a synapse that happens to be
@@ -340,10 +474,13 @@ for name, w in (("hard", w_hard), ("soft", w_soft)):
     print(f"{name}: fraction of weights within 0.1 of a bound = {near:.2f}, mean w = {w.mean():.3f}, sd = {w.std():.3f}")
 """),
 code(r"""
+BINS = np.linspace(0.0, 1.0, 26)  # one range and one set of bins for both histograms
 for name, w, c in (("additive (hard bounds)", w_hard, "steelblue"), ("multiplicative (soft bounds)", w_soft, "crimson")):
+    counts, _ = np.histogram(w, bins=BINS)
     new_figure(f"Song, Miller & Abbott (2000): final weights, {name}", height="280px")
-    plt.hist(w, bins=25, colors=[c])
-    finish("w / w_max", "number of synapses")
+    plt.bar(0.5 * (BINS[1:] + BINS[:-1]), counts, colors=[c], padding=0.05)
+    plt.xlim(0.0, 1.0)
+    finish("w / w_max   (25 bins over [0, 1])", "number of synapses")
 
 new_figure("Postsynaptic rate during learning", height="260px")
 blocks_s = (np.arange(N_BLOCKS) + 1) * BLOCK_MS / 1000.0
@@ -358,7 +495,7 @@ assert np.mean((w_soft < 0.1) | (w_soft > 0.9)) == 0 and w_soft.std() < 0.1
 print("bimodal (hard) vs unimodal (soft): reproduced")
 """),
 md(r"""
-## 6. Explore
+## 6. Explore  (~5 min)
 
 Use the panel to change $\Delta t$, the pairing frequency, the rule and the bounds, and watch
 the window and the weight trace.
@@ -375,8 +512,9 @@ md(r"""
 * The area $A_+\tau_+ - A_-\tau_-$ sets the drift for uncorrelated activity; a slightly negative
   area (depression dominates) keeps additive STDP stable.
 * All-to-all and nearest-neighbour pairing agree for isolated pairs but not for trains: at high
-  pairing frequencies the post→pre interactions between consecutive pairs turn potentiation
-  into depression.
+  pairing frequencies the post→pre interactions between consecutive pairs turn all-to-all
+  potentiation into depression, while the nearest rule potentiates both orders at 50 Hz. Neither
+  makes potentiation grow with frequency as in cortex (Sjöström et al. 2001); triplet rules do.
 * Hard (additive) bounds make weights drift to the bounds and inputs compete — a **bimodal**
   distribution (Song, Miller & Abbott 2000); soft (multiplicative) bounds give an interior fixed
   point $w^* = A_+\tau_+/(A_+\tau_+ + A_-\tau_-)$ and a **unimodal** distribution.
@@ -391,9 +529,11 @@ md(r"""
 * van Rossum MCW, Bi G-Q, Turrigiano GG (2000) Stable Hebbian learning from spike timing-dependent plasticity. *J Neurosci* 20:8812–8821.
 * Sjöström PJ, Turrigiano GG, Nelson SB (2001) Rate, timing, and cooperativity jointly determine cortical synaptic plasticity. *Neuron* 32:1149–1164.
 * Izhikevich EM, Desai NS (2003) Relating STDP to BCM. *Neural Computation* 15:1511–1523.
+* Pfister J-P, Gerstner W (2006) Triplets of spikes in a model of spike timing-dependent plasticity. *J Neurosci* 26:9673–9682.
+* Clopath C, Büsing L, Vasilaki E, Gerstner W (2010) Connectivity reorganization by exploiting spike timing and voltage. *Nat Neurosci* 13:344–352.
 """),
 ]
 
 
-def build_notebook():
-    return build("03_stdp.ipynb", "stdp", CELLS)
+def build_notebook(out_dir=None, student=False):
+    return build("03_stdp.ipynb", "stdp", CELLS, out_dir=out_dir, student=student)

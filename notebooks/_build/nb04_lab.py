@@ -1,6 +1,6 @@
 """Content of notebooks/04_synapse_lab.ipynb."""
 
-from nbtools import build, code, setup_cell, exercise_check, md, panel, solution
+from nbtools import answer, build, check, code, instructor_setup, md, notes, panel, setup_cell, solution
 
 CELLS = [
 md(r"""
@@ -18,8 +18,9 @@ questions:
 2. Since STDP rewards inputs whose spikes make the neuron fire, and STP decides how effective
    each spike is — **does STP decide which inputs STDP strengthens?** (Yes.)
 
-Exercises have a collapsed **solution** cell (runs only if you left the answer as `None`) and
-a **check** cell with `assert`s. Units: ms, mV, nA.
+Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
+until your answer is right, then "correct". Units: ms, mV, nA. The timings (~ min) add up to
+about 80 minutes.
 """),
 setup_cell(r"""
 import numpy as np
@@ -30,8 +31,9 @@ import stpexplorer as sx
 DEP = dict(U=0.5, tau_f=0.0, tau_d=800.0)    # depressing (Tsodyks, Pawelzik & Markram 1998)
 FAC = dict(U=0.03, tau_f=530.0, tau_d=130.0)  # facilitating
 """),
+instructor_setup(),
 md(r"""
-## 1. The circuit
+## 1. The circuit  (~5 min)
 
 $N$ presynaptic spike trains $s_i(t)$ drive $N$ Tsodyks–Markram synapses onto one adaptive
 LIF neuron, and the weights $w_i$ follow trace STDP. At each step of $dt$:
@@ -51,7 +53,7 @@ $w_i$ learned by STDP times a short-term part $u_ix_i$ set by the recent history
 runs it; all synapses share the STP parameters. Parameter leaves may carry a batch axis, so
 below we run a depressing and a facilitating circuit in **one call**.
 
-## 2. What the neuron receives: a step in input rate
+## 2. What the neuron receives: a step in input rate  (~30 min)
 
 100 inputs fire regularly (each with its own random phase) at 5 Hz for 2 s, then at 30 Hz for
 2 s. STDP is switched off ($A_\pm = 0$) so only short-term plasticity and the adaptive
@@ -103,7 +105,7 @@ for k in range(2):
     smooth = np.convolve(current[k], np.ones(20) / 20, mode="same")
     base = current[k][(t > 1000) & (t < T_SEG)].mean()
     plt.plot(t[::5], smooth[::5] / base, colors=[colors[k]], labels=[names[k]], display_legend=True)
-plt.vline(T_SEG, colors=["gray"])
+plt.vline(T_SEG, colors=[GREY])
 finish("time (ms)   (rate step 5 → 30 Hz at the grey line)", "I / I(5 Hz)")
 
 new_figure("Postsynaptic rate (50 ms bins)", height="280px")
@@ -111,7 +113,7 @@ edges = np.arange(0, len(t) + 1, int(bin_ms / DT))
 for k in range(2):
     rate = np.add.reduceat(post[k], edges[:-1]) / (bin_ms / 1000.0)
     plt.plot(t[edges[:-1]], rate, colors=[colors[k]], labels=[names[k]], display_legend=True)
-plt.vline(T_SEG, colors=["gray"])
+plt.vline(T_SEG, colors=[GREY])
 finish("time (ms)", "post rate (Hz)")
 """),
 md(r"""
@@ -125,7 +127,54 @@ md(r"""
 * The adaptive threshold ($\theta_+ = 2$ mV, $\tau_\theta = 200$ ms) keeps the postsynaptic rate
   moderate in both cases.
 
-### Exercise 1 — predict the sustained current
+### Exercise 1 — write the synaptic current yourself
+
+The engine records, for every step and synapse, the efficacy of the last release
+`tr_step.wdyn` $= W w_i u_i^+ x_i^-$ (held between spikes) and the spikes `pre_step`. Write the
+current update in numpy: at each step $I \leftarrow I\,e^{-dt/\tau_\text{syn}} + g\sum_i
+\text{wdyn}_i\,s_i$, starting from $I = 0$, for the **depressing** circuit (batch index 0,
+$g = 6$, $\tau_\text{syn} = 5$ ms). Store the whole trace, shape `(n_steps,)`, in `my_current`.
+The cell after it plots yours on the engine's `current[0]`.
+"""),
+answer(r"""
+# Exercise 1: the synaptic current of the depressing circuit, one value per step
+wdyn_dep = np.asarray(tr_step.wdyn)[0]   # (n_steps, N): W·w·u·x of each synapse's last release
+my_current = ...  # TODO: loop over the steps (or use a cumulative trick) with I <- I·e^{-dt/τsyn} + g·Σ wdyn·s
+"""),
+solution(r"""
+decay_syn = np.exp(-DT / 5.0)
+I, out = 0.0, []
+for k in range(pre_step.shape[0]):
+    I = I * decay_syn + 6.0 * np.sum(wdyn_dep[k] * pre_step[k])  # only synapses that spike now inject
+    out.append(I)
+my_current = np.array(out)
+"""),
+code(r"""
+new_figure("Depressing circuit: the engine's synaptic current and yours (first second)", height="260px")
+k1 = t < 1000.0
+plt.plot(t[k1], current[0][k1], colors=["steelblue"], labels=["engine"], display_legend=True, stroke_width=4)
+if answered(my_current):
+    plt.plot(t[k1], np.asarray(my_current, dtype=float)[k1], colors=[GREY], line_style="dashed",
+             labels=["yours"], display_legend=True)
+finish("time (ms)", "I (nA)")
+"""),
+check(r"""
+def _check_current():
+    mine = numeric(my_current, shape=current[0].shape)
+    if np.allclose(mine, current[0], rtol=1e-4, atol=1e-5):
+        return None
+    if np.all(mine >= 0) and np.mean(mine) > np.mean(current[0]):
+        return ("your current is too large on average: only synapses that spike in this step inject "
+                "(multiply wdyn by the spikes pre_step[k]) and the injection is g·Σ, with g = 6")
+    return ("your current differs from the engine's: decay first by e^{−dt/τsyn} (dt = DT, τsyn = 5 ms), "
+            "then add this step's injection, and record I after adding")
+
+
+grade("Exercise 1", _check_current, todo="set my_current to an array with one current per step (shape of "
+      "current[0]): I starts at 0, decays by e^{−dt/τsyn} each step and jumps by g·Σ wdyn·s")
+"""),
+md(r"""
+### Exercise 2 — predict the sustained current
 
 With STDP off, the mean synaptic current in steady state is
 $\bar I = g\,\tau_\text{syn}\sum_i W w_i\, r_i\,\text{release}^*(r_i)$ (each spike injects
@@ -134,33 +183,37 @@ ratio $\bar I(30\,\text{Hz})/\bar I(5\,\text{Hz})$ for each synapse type and sto
 `ratio_pred = {"depressing": ..., "facilitating": ...}`. The check compares them with the
 simulated currents averaged over the last second of each period.
 """),
-code(r"""
-# Exercise 1: your answer
-ratio_pred = None
+answer(r"""
+# Exercise 2: predicted ratios I(30 Hz) / I(5 Hz), one float per synapse type
+ratio_pred = {"depressing": ..., "facilitating": ...}  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left ratio_pred = None)
-if ratio_pred is None:
-    ratio_pred = {}
-    for name, d in (("depressing", DEP), ("facilitating", FAC)):
-        p = sx.STPParams(**d)
-        rel_lo = float(sx.steady_state(p, RATE_LO)[2])
-        rel_hi = float(sx.steady_state(p, RATE_HI)[2])
-        ratio_pred[name] = (RATE_HI * rel_hi) / (RATE_LO * rel_lo)
-    print("Exercise 1: using the reference solution")
+ratio_pred = {}
+for name, d in (("depressing", DEP), ("facilitating", FAC)):
+    p = sx.STPParams(**d)
+    rel_lo = float(sx.steady_state(p, RATE_LO)[2])
+    rel_hi = float(sx.steady_state(p, RATE_HI)[2])
+    ratio_pred[name] = (RATE_HI * rel_hi) / (RATE_LO * rel_lo)
 """),
-exercise_check(r"""
-# Check of exercise 1
-late_lo = (t >= T_SEG - 1000.0) & (t < T_SEG)
-late_hi = t >= DUR - 1000.0
-for k, name in enumerate(names):
-    sim_ratio = current[k][late_hi].mean() / current[k][late_lo].mean()
-    assert abs(ratio_pred[name] - sim_ratio) / sim_ratio < 0.1, (name, ratio_pred[name], sim_ratio)
-    print(f"{name:12s}: predicted {ratio_pred[name]:5.2f}, simulated {sim_ratio:5.2f}")
-print("Exercise 1: correct")
+check(r"""
+def _check_ratio():
+    late_lo = (t >= T_SEG - 1000.0) & (t < T_SEG)
+    late_hi = t >= DUR - 1000.0
+    for k, name in enumerate(names):
+        pred = float(numeric(ratio_pred[name]))
+        sim_ratio = current[k][late_hi].mean() / current[k][late_lo].mean()
+        if abs(pred - sim_ratio) / sim_ratio > 0.1:
+            return (f"the {name} ratio is too " + ("high" if pred > sim_ratio else "low")
+                    + ": the mean current is proportional to r · release*(r), so the ratio is "
+                    "(30 · release*(30 Hz)) / (5 · release*(5 Hz)), with release* from sx.steady_state")
+    return None
+
+
+grade("Exercise 2", _check_ratio, todo="fill both ratios with floats: (r_hi · release*(r_hi)) / "
+      "(r_lo · release*(r_lo)) for each synapse type")
 """),
 md(r"""
-## 3. Which inputs does STDP strengthen? It depends on the synapses
+## 3. Which inputs does STDP strengthen? It depends on the synapses  (~30 min)
 
 Now switch STDP on (additive, hard bounds, depression slightly dominant as in notebook 3). The
 neuron receives two groups of 50 Poisson inputs: a **low-rate** group at 5 Hz and a **high-rate**
@@ -213,7 +266,7 @@ new_figure("Final weight of every input", height="280px")
 idx = np.arange(N)
 plt.scatter(idx, hist_dep[-1], colors=["steelblue"], labels=["depressing"], display_legend=True, default_size=20)
 plt.scatter(idx, hist_fac[-1], colors=["crimson"], labels=["facilitating"], display_legend=True, default_size=20)
-plt.vline(49.5, colors=["gray"])
+plt.vline(49.5, colors=[GREY])
 finish("input index   (0–49: 5 Hz, 50–99: 30 Hz)", "w")
 """),
 md(r"""
@@ -231,41 +284,80 @@ In other words, STDP learns from the *postsynaptic consequences* of each presyna
 and short-term plasticity decides what those consequences are. Meanwhile the adaptive threshold
 keeps the postsynaptic rate in a moderate range while the weights reorganise.
 
-### Exercise 2 — predict the winner from notebook 1
+### Exercise 3 — predict the winner from notebook 1
 
 Using only `sx.steady_state` (no circuit simulation), compute for each synapse type the
 per-spike release at 5 Hz and at 30 Hz, and predict which group wins: store
 `winner = {"depressing": "low" or "high", "facilitating": "low" or "high"}`.
 """),
-code(r"""
-# Exercise 2: your answer
-winner = None
+answer(r"""
+# Exercise 3: "low" or "high" for each synapse type
+winner = {"depressing": ..., "facilitating": ...}  # TODO
 """),
 solution(r"""
-# SOLUTION (collapsed; runs only if you left winner = None)
-if winner is None:
-    winner = {}
-    for name, d in (("depressing", DEP), ("facilitating", FAC)):
-        rel_lo, rel_hi = (float(sx.steady_state(sx.STPParams(**d), r)[2]) for r in (5.0, 30.0))
-        winner[name] = "high" if rel_hi > rel_lo else "low"
-        print(f"{name:12s}: release per spike {rel_lo:.3f} at 5 Hz, {rel_hi:.3f} at 30 Hz")
-    print("Exercise 2: using the reference solution")
+winner = {}
+for name, d in (("depressing", DEP), ("facilitating", FAC)):
+    rel_lo, rel_hi = (float(sx.steady_state(sx.STPParams(**d), r)[2]) for r in (5.0, 30.0))
+    winner[name] = "high" if rel_hi > rel_lo else "low"
+    print(f"{name:12s}: release per spike {rel_lo:.3f} at 5 Hz, {rel_hi:.3f} at 30 Hz")
 """),
-exercise_check(r"""
-# Check of exercise 2 against the learning simulation
-for name, h in (("depressing", hist_dep), ("facilitating", hist_fac)):
-    simulated = "high" if h[-1][HIGH].mean() > h[-1][LOW].mean() else "low"
-    assert winner[name] == simulated, (name, winner[name], simulated)
-assert winner == {"depressing": "low", "facilitating": "high"}
-print("Exercise 2: correct — the STP steady state predicts which inputs STDP strengthens")
+check(r"""
+def _check_winner():
+    # against the learning simulation above (not against a stored answer)
+    for name, h in (("depressing", hist_dep), ("facilitating", hist_fac)):
+        if not answered(winner.get(name)):
+            raise Blank()
+        if winner[name] not in ("low", "high"):
+            return f'each entry is the string "low" or "high", got {winner[name]!r} for {name}'
+        simulated = "high" if h[-1][HIGH].mean() > h[-1][LOW].mean() else "low"
+        if winner[name] != simulated:
+            return (f"not for the {name} synapses: compare sx.steady_state(...)[2] at 5 Hz and at 30 Hz — "
+                    "the group whose spikes release more *per spike* wins")
+    return None
+
+
+grade("Exercise 3", _check_winner, todo='fill both entries with "low" or "high", from the release per spike '
+      "at 5 Hz and at 30 Hz of each synapse type")
 """),
 md(r"""
-## 4. Explore
+### Open question 2 — equal synapses, equal weights?
+
+Find STP parameters for which the release per spike in steady state is the *same* at 5 Hz and
+at 30 Hz (search with `sx.steady_state`). Predict which group STDP strengthens with such
+synapses, then test it: `learn(dict(U=..., tau_f=..., tau_d=...), gain=3.0)`. Explain what you
+see. What does it tell you about the rule "the group that releases more per spike wins"?
+"""),
+notes(r"""
+**Answer key.** $U = 0.1$, $\tau_f = 500$ ms, $\tau_d = 100$ ms gives $\text{release}^* \approx 0.2425$ at
+5 Hz and $0.2434$ at 30 Hz. Most students predict a tie; `learn(..., gain=3.0)` (seed 0) ends
+with mean weights of about 0.65 for the 5 Hz group and 0.38 for the 30 Hz group — the
+**low-rate group still wins**. The weight drift has two parts: a *causal* part (each input's
+spikes cause post spikes in proportion to their efficacy — equal here) and an *uncorrelated*
+part $r_\text{pre}\,r_\text{post}\,(A_+\tau_+ - A_-\tau_-)$, which is negative with this net-depressing
+window and six times larger for the 30 Hz inputs. So "more release per spike wins" holds when
+the efficacy difference is large (exercise 3), and a high-rate group must *beat* its extra
+uncorrelated depression to win. Follow-up: make the window balanced
+($A_-\tau_- = A_+\tau_+$) and repeat.
+"""),
+md(r"""
+## 4. Explore  (~15 min)
 
 The panel runs the whole circuit. Things to try: switch the synapse preset between depressing
 and facilitating and watch which weights grow; turn the adaptive threshold off
 ($\theta_+ = 0$) and see the postsynaptic rate run away as the weights grow; change the STDP
 balance $A_-/A_+$.
+
+> **Think!** (3 min) The weight $w_i$ changes over minutes, the efficacy $u_ix_i$ over tens of
+> milliseconds. If an experimenter measures "synaptic strength" with a single test pulse after
+> learning, which of the two does she see?
+"""),
+notes(r"""
+A single test pulse from rest measures $W w_i U$ — the learned weight times the *baseline*
+utilisation, not the efficacy the synapse had during the learning protocol. Two synapses with
+the same $w_i$ but different STP look equally strong in that test and behave very differently
+in a train. Conversely a plasticity protocol can change $U$ (presynaptic LTP, Markram & Tsodyks
+1996 "redistribution of synaptic efficacy"): the first response grows but the steady-state
+response at high rates does not. Good bridge to Costa et al. (2015) in the references.
 """),
 panel(r"""
 panel = sx.CircuitPanel()
@@ -295,5 +387,5 @@ md(r"""
 ]
 
 
-def build_notebook():
-    return build("04_synapse_lab.ipynb", "lab", CELLS)
+def build_notebook(out_dir=None, student=False):
+    return build("04_synapse_lab.ipynb", "lab", CELLS, out_dir=out_dir, student=student)
