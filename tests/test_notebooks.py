@@ -220,7 +220,43 @@ def test_untouched_student_copy_runs_and_grades_nothing(name, student_dir):
         if "check" in _tags(c):
             checks += 1
             assert "not yet — hint:" in out, f"{name} cell {i}: an untouched check must print a hint:\n{out}"
+            assert all(o.output_type == "stream" for o in c.outputs), f"{name} cell {i}: a check only prints"
             hint = out.split("hint:", 1)[1]
             unknown = [n for n in NUMBER.findall(hint) if n.lstrip("+-") not in given]
             assert not unknown, f"{name} cell {i}: the hint shows numbers the student was not given {unknown}:\n{out}"
     assert checks == sum("check" in _tags(c) for c in nb.cells) > 0
+
+
+# wrong answers a student might give; each check must answer "not yet" with a hint that shows
+# no number the student was not given
+WRONG_ANSWERS = {
+    "01_short_term_plasticity.ipynb": [
+        ("return ...  # TODO: relax", "return u, x, (U if spike else 0.0)  # no depression; TODO: relax"),
+        ("    return ...  # TODO", "    return np.ones_like(np.asarray(delta, dtype=float))"),
+        ("r_half = ...  # TODO", "r_half = 1.0"),
+        ("U_cross = ...  # TODO", "U_cross = 0.5"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_ANSWERS))
+def test_wrong_answers_get_hints_not_answers(name, student_dir):
+    from nbclient import NotebookClient
+
+    nb = _read(student_dir / name)
+    for old, new in WRONG_ANSWERS[name]:
+        hits = [c for c in nb.cells if "answer" in _tags(c) and old in c.source]
+        assert len(hits) == 1, f"{name}: blank {old!r} not found once"
+        hits[0].source = hits[0].source.replace(old, new)
+    given = "\n".join(c.source for c in nb.cells)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(student_dir)}}).execute()
+    for i, c in enumerate(nb.cells):
+        if "check" not in _tags(c):
+            continue
+        out = _outputs(c)
+        assert "not yet — hint:" in out and not re.search(r"\bcorrect\b", out, re.I), f"{name} cell {i}:\n{out}"
+        assert "evaluating your answer raised" not in out, f"{name} cell {i}: a wrong value deserves a real hint:\n{out}"
+        hint = out.split("hint:", 1)[1]
+        unknown = [n for n in NUMBER.findall(hint) if n.lstrip("+-") not in given]
+        assert not unknown, f"{name} cell {i}: the hint shows numbers the student was not given {unknown}:\n{out}"

@@ -136,11 +136,10 @@ def grade(exercise, test, todo="fill in the blank marked TODO"):
         hint = f"evaluating your answer raised {type(err).__name__}: {err}"
     if hint is None:
         print(f"{exercise}: ''' + PASS_WORD + ''' ✓")
-        return True
+        return
     if STRICT_CHECKS:
         raise AssertionError(f"{exercise}: the reference solution fails its check ({hint})")
     print(f"{exercise}: ''' + FAIL_WORD + ''' — hint: {hint}")
-    return False
 '''
 
 
