@@ -33,7 +33,7 @@ from pathlib import Path
 
 import ipywidgets as W
 import numpy as np
-from bqplot import Axis, Figure, LinearScale, Lines, LogScale
+from bqplot import Axis, Figure, LinearScale, Lines
 
 from ..experiments import EXPERIMENTS, dump_json, load_json, to_csv
 from ..presets import get_preset
@@ -67,12 +67,15 @@ STYLE = """<style>
 # ----------------------------------------------------------------------------- plot helpers
 
 def ticks(times, lo: float, hi: float):
-    """One Lines path of vertical ticks (NaN-separated) at ``times``, from ``lo`` to ``hi``."""
+    """One Lines path of vertical ticks (NaN-separated) at ``times``, from ``lo`` to ``hi``.
+
+    The path ends on a point, not on a NaN separator: bqplot places a line's label at its
+    last point, and a NaN there logs ``translate(x,undefined)`` errors in the browser."""
     t = np.asarray(times, dtype=np.float32)
-    x = np.repeat(t, 3)
-    y = np.tile(np.array([lo, hi, np.nan], dtype=np.float32), t.size)
     if t.size == 0:  # keep one invisible point so the mark stays valid
         return np.zeros(1, np.float32), np.full(1, np.nan, np.float32)
+    x = np.repeat(t, 3)[:-1]
+    y = np.tile(np.array([lo, hi, np.nan], dtype=np.float32), t.size)[:-1]
     return x, y
 
 
@@ -112,7 +115,9 @@ def membrane_figure(name, x, keys, *, title, height=240):
 
 
 def x_axis(scale, label):
-    return Axis(scale=scale, label=label, side="bottom", tick_format="~g")
+    # an explicit label offset: bqplot's automatic one is undefined until the figure is laid
+    # out, which logs "translate(x,undefined)" errors
+    return Axis(scale=scale, label=label, side="bottom", tick_format="~g", label_offset="32px")
 
 
 def y_axis(scale, label, side="left"):
@@ -152,7 +157,7 @@ class Panel:
         :mod:`stpexplorer.files`), "browser" (always) or "local"."""
         self._file_mode = files
         self.experiment = EXPERIMENTS[self.key]
-        self._lock = threading.RLock()  # the Explorer may plot a hidden tab from a thread
+        self._lock = threading.RLock()  # a user may update a panel from another thread
         self.n_runs = 0
         self.error = ""
         self.result: dict | None = None
@@ -203,22 +208,6 @@ class Panel:
         with self._lock:
             if self.result is None:  # never plotted, or its first run failed: (re)try
                 self._update()
-
-    def resend(self) -> None:
-        """Send every mark's and scale's full state to the front ends again.
-
-        A hidden tab plotted from a background thread may have changed its marks while
-        no page was connected (Voila serves a pre-executed kernel): those messages went
-        nowhere, and the page still shows the placeholder marks."""
-        with self._lock:
-            for f in self.figures.values():
-                for w in list(f.marks) + [a.scale for a in f.axes] + [f]:
-                    w.send_state()
-                for m in f.marks:
-                    for sc in m.scales.values():
-                        sc.send_state()
-            self._status.send_state()
-            self._error_w.send_state()
 
     # -------------------------------------------------------------- display
     def _repr_mimebundle_(self, **kw):
@@ -374,7 +363,6 @@ class Panel:
 
     def _assign(self, values: dict):
         for k, v in values.items():
-            c = self.experiment.control(k)
             w = self.sliders[k]
             if k in self._off:
                 off = (v == 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
-from bqplot import Bars, LinearScale, OrdinalScale
+from bqplot import Bars, LinearScale
 
 from ..experiments import CIRCUIT_SHOWN
 from ._base import COLORS, Panel, dec, fig, lines, membrane_figure, ticks, x_axis, y_axis

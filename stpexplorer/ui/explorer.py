@@ -6,13 +6,13 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import ipywidgets as W
 
 from ..experiments import EXPERIMENTS
 from .circuit import CircuitPanel
 from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
+from ._tabs import LazyTab
 
 __all__ = ["Explorer", "PANELS", "TITLES", "warm_up", "enable_compile_cache"]
 
@@ -50,56 +50,53 @@ def warm_up(keys=tuple(PANELS)) -> None:
                 pass
 
 
-class Explorer(W.Tab):
+class Explorer(LazyTab):
     """``Tab`` of the four panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit"}.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
-    compilation; the hidden tabs are then compiled and plotted in a background thread
-    (``warm=True``), or when first selected, whichever comes first. :meth:`wait_ready`
-    blocks until every tab is plotted."""
+    compilation. Every widget message comes from the kernel's main thread: the hidden
+    tabs' models are *compiled* in a background thread (``warm=True``, pure JAX, no
+    widgets), and a hidden tab is plotted and put into the page when it is first
+    selected (:class:`~stpexplorer.ui._tabs.LazyTab`; ``.tabs[key]`` is the tab's box). So
+    a figure is never laid out while hidden, and what a tab shows first is its own
+    simulation at its current values. :meth:`wait_ready` blocks until every tab is plotted.
+    """
 
     def __init__(self, warm: bool = True, compile_cache: str | None = None, files: str = "auto", **kwargs):
-        """``warm``: plot the hidden tabs in a background thread right away;
+        """``warm``: compile the hidden tabs in a background thread right away;
         ``compile_cache``: a directory for JAX's persistent compilation cache (or
         ``$STPX_JAX_CACHE``); ``files``: where Save/Load/Export go -- "auto" (downloads
         and uploads only in a served dashboard), "browser" or "local"
         (see :mod:`stpexplorer.files`)."""
         enable_compile_cache(compile_cache)
         first = next(iter(PANELS))
-        panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
-        super().__init__(children=[p.widget for p in panels.values()],
-                         titles=[TITLES[k] for k in panels], **kwargs)
-        self.panels = panels
+        self.panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
+        super().__init__([p.widget for p in self.panels.values()], [TITLES[k] for k in self.panels],
+                         on_show=self._plot, **kwargs)
+        self.tabs = dict(zip(self.panels, self.boxes))
+        for k, box in self.tabs.items():
+            box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
-        self._shown = {panels[first]}
-        self.observe(self._on_tab, "selected_index")
         self._warm = None
         if warm:
-            self._warm = threading.Thread(target=self._plot_hidden, name="stpx-warm", daemon=True)
+            hidden = tuple(k for k in self.panels if k != first)
+            self._warm = threading.Thread(target=warm_up, args=(hidden,), name="stpx-warm", daemon=True)
             self._warm.start()
 
-    def _plot_hidden(self):
-        for panel in self.panels.values():
-            try:
-                panel.ensure_plotted()  # a failing run shows its error inside the panel
-            except Exception as e:  # noqa: BLE001 - anything else: say so in the panel, go on
-                panel._set_error(f"{type(e).__name__}: {e}")
-
-    def _on_tab(self, change):
-        if change["new"] is None:
-            return
-        panel = list(self.panels.values())[change["new"]]
-        panel.ensure_plotted()
-        if panel not in self._shown:
-            # plotted in the background, perhaps before this page connected: send it again
-            self._shown.add(panel)
-            panel.resend()
+    def _plot(self, i: int) -> None:
+        panel = list(self.panels.values())[i]
+        try:
+            panel.ensure_plotted()  # a failing run shows its error inside the panel
+        except Exception as e:  # noqa: BLE001 - anything else: say so in the panel, go on
+            panel._set_error(f"{type(e).__name__}: {e}")
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Block until every tab has been plotted; True when ready."""
+        """Block until every tab has been plotted (hidden tabs are plotted, not put into
+        the page); True when ready. Call it from the kernel's main thread."""
         if self._warm is not None:
             self._warm.join(timeout)
             if self._warm.is_alive():
                 return False
-        self._plot_hidden()
+        for i in range(len(self.panels)):
+            self._plot(i)
         return True

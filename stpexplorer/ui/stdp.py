@@ -52,7 +52,6 @@ class STDPPanel(Panel):
                  [x_axis(xw, "Δt = t_post − t_pre (ms)"), y_axis(yd, "Δw per pair")],
                  title="STDP window", height=300)
         self.figures.update(traces=f1, window=f2)
-        half = W.Layout(width="50%", min_width="320px")
         f1.layout.width = f2.layout.width = "100%"
         return W.HBox([W.Box([f1], layout=W.Layout(width="60%", min_width="320px")),
                        W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],

@@ -18,7 +18,8 @@ import ipywidgets as W
 import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
-from ._base import COLORS, Panel, dec, fig, hline, lines, ticks, x_axis, y_axis
+from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._tabs import LazyTab
 
 __all__ = ["STPPanel"]
 
@@ -87,8 +88,8 @@ class STPPanel(Panel):
         # update, and these two figures doubled JupyterLab's keydown-to-redraw latency
         second = W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay)],
                         layout=W.Layout(flex_flow="row wrap", width="100%"))
-        views = W.Tab(children=[f1, second], titles=["Traces", "Ratios & steady state"],
-                      layout=W.Layout(width="100%"))
+        # lazy: the second view's figures are laid out when first shown, never while hidden
+        views = LazyTab([f1, second], ["Traces", "Ratios & steady state"], layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
         return views
 

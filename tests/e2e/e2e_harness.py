@@ -79,6 +79,9 @@ HARMLESS_PATTERNS = [
     )
 ]
 WIDGET_ERROR_TEXT = "Error displaying widget"
+#: SVG attribute errors: a figure laid out without a size (hidden) or a path/label at NaN
+SVG_ERROR = re.compile(r"(<(svg|g|rect|path|line|text|circle|image|clipPath)> attribute|"
+                       r"negative value is not valid|translate\([^)]*undefined)", re.I)
 
 
 # ----------------------------------------------------------------------------- utilities
@@ -453,11 +456,14 @@ class PageErrors:
 
     def unexpected(self) -> list[str]:
         """Uncaught page errors not known to be harmless, plus any console message
-        about a widget failing to display."""
+        about a widget failing to display or an SVG attribute error."""
         bad = [f"pageerror: {e}" for e in self.page_errors if not self.harmless(e)]
         bad += [f"console.{t}: {m}" for t, m in self.console
-                if WIDGET_ERROR_TEXT.lower() in m.lower()]
+                if WIDGET_ERROR_TEXT.lower() in m.lower() or SVG_ERROR.search(m)]
         return bad
+
+    def svg_errors(self) -> list[str]:
+        return [f"console.{t}: {m}" for t, m in self.console if SVG_ERROR.search(m)]
 
     def report(self) -> str:
         lines = [f"pageerror: {e}" for e in self.page_errors]
