@@ -1,0 +1,150 @@
+"""Fuzzing what users control (issue 9, part 5): parameter files (JSON, through a panel's
+upload), ``--set`` values of the command line, file names typed into a panel.
+
+Whatever comes in: no uncaught exception, either the input is applied or a message names
+the problem, the panel keeps its last good state, and nothing is ever executed from a
+file (the package never evaluates or unpickles what it reads).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import stpexplorer
+from stpexplorer import cli
+from stpexplorer.experiments import EXPERIMENTS, dump_json, load_json
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                        HealthCheck.function_scoped_fixture])
+JSON_SCALARS = (st.none() | st.booleans() | st.integers(-10**12, 10**12)
+                | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20))
+JSON_VALUES = st.recursive(JSON_SCALARS, lambda kids: st.lists(kids, max_size=4)
+                           | st.dictionaries(st.text(max_size=8), kids, max_size=4), max_leaves=12)
+STP = EXPERIMENTS["stp"]
+NAMES = STP.names
+
+
+@st.composite
+def parameter_files(draw):
+    """Valid files with a few fields replaced by arbitrary JSON, or arbitrary text."""
+    kind = draw(st.sampled_from(["mutated", "mutated", "json", "text"]))
+    if kind == "text":
+        return draw(st.text(max_size=200))
+    if kind == "json":
+        return json.dumps(draw(JSON_VALUES), allow_nan=True)
+    doc = json.loads(dump_json(STP, STP.defaults()))
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from(["value", "value", "top", "drop", "extra"]))
+        if where == "value":
+            doc["values"][draw(st.sampled_from(NAMES))] = draw(JSON_VALUES)
+        elif where == "top":
+            doc[draw(st.sampled_from(["format", "version", "panel", "values"]))] = draw(JSON_VALUES)
+        elif where == "drop" and doc.get("values") and isinstance(doc["values"], dict):
+            doc["values"].pop(draw(st.sampled_from(NAMES)), None)
+        else:
+            doc.setdefault("values", {})
+            if isinstance(doc["values"], dict):
+                doc["values"][draw(st.text(max_size=10))] = draw(JSON_VALUES)
+    return json.dumps(doc, allow_nan=True)
+
+
+@given(parameter_files())
+@FUZZ
+def test_load_json_accepts_or_names_the_problem(text):
+    try:
+        vals = load_json(STP, text)
+    except ValueError as e:
+        assert str(e)
+    else:
+        assert set(vals) <= set(NAMES) and STP.validate(vals) == vals
+
+
+@pytest.fixture(scope="module")
+def panel():
+    pytest.importorskip("ipywidgets")
+    from stpexplorer.ui import STPPanel
+
+    return STPPanel(files="browser")
+
+
+def _state(p):
+    """Values, every mark's data (as bytes) and the number of runs."""
+    import numpy as np
+
+    marks = {(name, tr): np.asarray(getattr(m, tr)).tobytes()
+             for name, m in p.lines.items() for tr in ("x", "y") if getattr(m, tr, None) is not None}
+    return dict(p.values), marks, p.n_runs
+
+
+@given(text=parameter_files())
+@FUZZ
+def test_upload_never_crashes_a_panel_and_keeps_the_last_good_state(panel, text):
+    panel.set_values(**STP.defaults())
+    vals, snap, runs = _state(panel)
+    data = text.encode("utf-8", "surrogatepass")
+    panel.files.upload.value = ({"name": "fuzz.json", "type": "application/json", "size": len(data),
+                                 "content": memoryview(data),
+                                 "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+    try:
+        expected = load_json(STP, data.decode("utf-8"))  # lone surrogates are not UTF-8
+    except (ValueError, UnicodeError):
+        assert panel.error, "a rejected file must say why"
+        assert _state(panel) == (vals, snap, runs)
+    else:
+        assert panel.error == "" and panel.values == STP.validate(expected)
+
+
+SET_ITEMS = st.one_of(
+    st.text(max_size=30),
+    st.builds(lambda k, v: f"{k}={v}", st.sampled_from(NAMES + ["bogus", ""]),
+              st.one_of(st.text(max_size=12), st.floats(allow_nan=True).map(repr),
+                        st.integers(-10**6, 10**6).map(str), JSON_VALUES.map(json.dumps))),
+)
+
+
+@given(items=st.lists(SET_ITEMS, min_size=1, max_size=3))
+@FUZZ
+def test_cli_set_values_run_or_exit_2_with_a_message(tmp_path, capsys, items):
+    out = tmp_path / "r.csv"
+    argv = ["simulate", "--panel", "stp", "--out", str(out)]
+    for item in items:
+        argv += ["--set", item]
+    rc = cli.main(argv)
+    err = capsys.readouterr().err
+    assert rc in (0, 2)
+    if rc == 2:
+        assert err.startswith("stpexplorer simulate:") and "Traceback" not in err
+    else:
+        assert out.is_file()
+
+
+@given(name=st.text(max_size=40))
+@FUZZ
+def test_typed_file_names_never_leave_the_folder(tmp_path, name):
+    from stpexplorer.files import LocalFiles
+
+    files = LocalFiles(tmp_path)
+    try:
+        p = files.path(name, ".json")
+    except ValueError as e:
+        assert "file name" in str(e)
+    else:
+        assert p.parent == tmp_path.resolve() and p.suffix.lower() == ".json"
+
+
+def test_nothing_is_ever_executed_from_a_file():
+    """No eval/exec, no pickle (np.load allows no pickles by default), no yaml.load."""
+    root = Path(stpexplorer.__file__).parent
+    forbidden = re.compile(r"\b(eval|exec)\(|\bpickle\b|\bmarshal\b|allow_pickle\s*=\s*True|yaml\.load\(|"
+                           r"\bshelve\b|__import__\(")
+    hits = [f"{p.relative_to(root)}:{i}: {line.strip()}"
+            for p in root.rglob("*.py") for i, line in enumerate(p.read_text().splitlines(), 1)
+            if forbidden.search(line) and not line.lstrip().startswith("#")]
+    assert hits == []
