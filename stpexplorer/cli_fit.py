@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
     p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
                    help="pin a parameter, e.g. --fix tau_f=0 (repeatable)")
     p.add_argument("--seed", type=int, default=0, help="seed of the design and the bootstrap (default 0)")
-    p.add_argument("--chunk", type=int, default=50, metavar="N", help="connections per batched call (default 50)")
+    p.add_argument("--chunk", type=int, default=200, metavar="N", help="connections per batched call (default 200)")
     p.add_argument("--out", metavar="FILE", help="fit.json (JSON) or fit.csv (CSV); default: CSV on stdout")
     p.set_defaults(func=cmd_fit)
 

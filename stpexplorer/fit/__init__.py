@@ -5,7 +5,8 @@
 :func:`fit_many` many at once; both return :class:`FitResult`. Times in ms.
 """
 
-from ._data import AmplitudeData, Protocol, connections_from_csv
+from ._csv import connections_from_csv
+from ._data import AmplitudeData, Protocol
 from ._fit import MODELS, WEIGHTS, fit_many, fit_stp
 from ._result import FitResult
 from ._synthetic import release_fraction, synthetic_amplitudes
