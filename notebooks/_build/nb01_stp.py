@@ -189,11 +189,11 @@ engine = {name: np.asarray(sx.simulate_stp(p, spikes, dt_ms=DT).release) for nam
 
 new_figure("Release at each spike: the engine (dots) and your tm_step (crosses)")
 for name, color in (("depressing", "steelblue"), ("facilitating", "crimson")):
-    plt.scatter(at_spikes(t, spikes), at_spikes(engine[name], spikes), colors=[color], default_size=60,
+    plt.scatter(at_spikes(t, spikes), at_spikes(engine[name], spikes), colors=[color], default_size=110,
                 labels=[f"{name}, engine"], display_legend=True)
     if mine[name] is not None:
         plt.scatter(at_spikes(t, spikes), at_spikes(mine[name], spikes), colors=[GREY], marker="cross",
-                    default_size=40, labels=[f"{name}, yours"], display_legend=True)
+                    default_size=30, labels=[f"{name}, yours"], display_legend=True)
 finish("time (ms)", "release per spike")
 """),
 check(r"""
@@ -244,7 +244,7 @@ def psc(release):
 for params, color, name in ((DEP, "steelblue", "depressing"), (FAC, "crimson", "facilitating")):
     rel = sx.simulate_stp(params, spikes, dt_ms=DT).release
     first = float(at_spikes(rel, spikes)[0])
-    new_figure(f"{name} synapse: 20 Hz train + probe after 1 s, current / first response", height="240px")
+    new_figure(f"{name.capitalize()} synapse: 20 Hz train, probe after 1 s", height="250px")
     plt.plot(t[::2], (psc(rel) / first)[::2], colors=[color])
     plt.hline(1.0, colors=[GREY], line_style="dashed")
     finish("time (ms)   (dashed: size of the first response)", "I / I_first")
@@ -445,7 +445,7 @@ r_best = RATES[np.argmax(fac_star)]
 print(f"facilitating synapse: release* is largest near {r_best:.0f} Hz "
       f"({fac_star.max() / 0.03:.1f} × its first-spike release)")
 
-new_figure("Steady-state release per spike, relative to the first spike (release / U)")
+new_figure("Steady-state release per spike relative to the first (release* / U)")
 plt.scales(scales={"x": bqplot.LogScale(), "y": bqplot.LogScale()})
 plt.plot(RATES, rel_star / 0.5, colors=["steelblue"], labels=["depressing"], display_legend=True)
 plt.plot(RATES, fac_star / 0.03, colors=["crimson"], labels=["facilitating"], display_legend=True)

@@ -277,7 +277,7 @@ def steady_pair_dw(rule, delta_t, freq, Ap=A_P, Am=A_M, tp=TAU_P, tm=TAU_M):
 f_axis = np.linspace(1.0, 50.0, 200)
 style = {"all_to_all": "steelblue", "nearest": "crimson"}
 for d in (10.0, -10.0):
-    new_figure(f"Pairing protocol, Δt = {d:+.0f} ms: Δw per pairing (dots: simulation, lines: steady state)")
+    new_figure(f"Pairing at Δt = {d:+.0f} ms: simulation (dots), steady state (lines)")
     for rule in ("all_to_all", "nearest"):
         plt.plot(f_axis, [steady_pair_dw(rule, d, f) for f in f_axis], colors=[style[rule]],
                  labels=[rule], display_legend=True)

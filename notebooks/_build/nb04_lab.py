@@ -150,7 +150,7 @@ for k in range(pre_step.shape[0]):
 my_current = np.array(out)
 """),
 code(r"""
-new_figure("Depressing circuit: the engine's synaptic current and yours (first second)", height="260px")
+new_figure("Depressing circuit: synaptic current, engine and yours (first 1 s)", height="260px")
 k1 = t < 1000.0
 plt.plot(t[k1], current[0][k1], colors=["steelblue"], labels=["engine"], display_legend=True, stroke_width=4)
 if answered(my_current):

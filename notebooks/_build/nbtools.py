@@ -57,13 +57,16 @@ HELPERS = '''
 
 # ---- figures: bqplot, readable in JupyterLab's light and dark themes ----
 GREY = "#999999"  # reference lines and markers (black vanishes on a dark background)
+FIG_WIDTH, MARGIN = 800, {"top": 50, "bottom": 55, "left": 90, "right": 30}
+LEGEND_WIDTH = 190  # right margin that holds the legend, outside the data
 display(HTML("<style>.stpx-nbfig text { fill: var(--jp-ui-font-color1, #333) !important; } "
-             ".stpx-nbfig .axis line, .stpx-nbfig .axis path { stroke: var(--jp-ui-font-color2, #666); }</style>"))
+             ".stpx-nbfig .axis line, .stpx-nbfig .axis path { stroke: var(--jp-ui-font-color2, #666); } "
+             f".stpx-legend-out g.g_legend {{ transform: translate({FIG_WIDTH - MARGIN['left'] - LEGEND_WIDTH + 8}px, 0px); }}"
+             "</style>"))
 
 
 def new_figure(title, height="300px"):
-    fig = plt.figure(title=title, layout={"width": "760px", "height": height},
-                     fig_margin={"top": 50, "bottom": 55, "left": 90, "right": 30})
+    fig = plt.figure(title=title, layout={"width": f"{FIG_WIDTH}px", "height": height}, fig_margin=dict(MARGIN))
     fig.add_class("stpx-nbfig")
     return fig
 
@@ -85,6 +88,12 @@ def finish(xlabel, ylabel):
     # label the figure's axes themselves: plt.xlabel labels the axis of the *last* mark,
     # which is nobody's after a reference line or a histogram
     fig = plt.current_figure()
+    if any(getattr(m, "display_legend", False) for m in fig.marks):
+        # bqplot draws legends inside the plot area; move it into a wide right margin (CSS above)
+        fig.fig_margin = dict(MARGIN, right=LEGEND_WIDTH)
+        fig.legend_location = "top-left"
+        fig.legend_style = {"fill": "none", "stroke": "none"}  # no box: it would be clipped at the figure edge
+        fig.add_class("stpx-legend-out")
     for axis in fig.axes:
         vertical = axis.orientation == "vertical"
         axis.label = ylabel if vertical else xlabel
