@@ -30,6 +30,8 @@ exercise has a cell with a blank for you to fill (`... # TODO`) and a **check** 
 the check prints a hint (what to compute, what shape or sign to expect) until your answer is
 right, then "correct". **Think!** boxes are for discussing with your neighbour. Times are in
 ms, rates in Hz. The timings (~ min) add up to a 90-minute lab.
+The figures are live widgets: to see them when you reopen the saved notebook without running it,
+turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
 setup_cell(r"""
 import numpy as np

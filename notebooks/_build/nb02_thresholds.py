@@ -22,6 +22,8 @@ back** is the simplest way to model this, and it does two quite different jobs:
 Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
 until your answer is right, then "correct". Units: ms, mV, nA, MΩ. The timings (~ min) add up
 to about 70 minutes.
+The figures are live widgets: to see them when you reopen the saved notebook without running it,
+turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
 setup_cell(r"""
 import numpy as np

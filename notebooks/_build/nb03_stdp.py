@@ -26,6 +26,8 @@ In this notebook you will
 
 Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
 until your answer is right, then "correct". The timings (~ min) add up to about 90 minutes.
+The figures are live widgets: to see them when you reopen the saved notebook without running it,
+turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
 setup_cell(r"""
 import numpy as np

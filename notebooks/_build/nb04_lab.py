@@ -21,6 +21,8 @@ questions:
 Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
 until your answer is right, then "correct". Units: ms, mV, nA. The timings (~ min) add up to
 about 80 minutes.
+The figures are live widgets: to see them when you reopen the saved notebook without running it,
+turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
 setup_cell(r"""
 import numpy as np
