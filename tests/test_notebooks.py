@@ -236,6 +236,21 @@ WRONG_ANSWERS = {
         ("r_half = ...  # TODO", "r_half = 1.0"),
         ("U_cross = ...  # TODO", "U_cross = 0.5"),
     ],
+    "02_adaptive_thresholds.ipynb": [
+        ("first_spike_step = ...  # TODO", "first_spike_step = 3"),
+        ("theta = ...  # TODO 1", "theta = theta  # no decay; TODO 1"),
+        ("thr = ...    # TODO 2", "thr = v_th + theta  # TODO 2"),
+        ("spike = ...  # TODO 3", "spike = v >= thr and not refractory  # TODO 3"),
+        ("theta = ...  # TODO 4", "theta = theta + theta_plus  # TODO 4"),
+        ("def lif_rate(I):\n    return ...  # TODO", "def lif_rate(I):\n    return np.asarray(I) * 5.0"),
+    ],
+    "04_synapse_lab.ipynb": [
+        ("my_current = ...  # TODO", "my_current = np.cumsum(6.0 * (wdyn_dep * pre_step).sum(axis=1))  # no decay; TODO"),
+        ('ratio_pred = {"depressing": ..., "facilitating": ...}  # TODO',
+         'ratio_pred = {"depressing": 6.0, "facilitating": 6.0}'),
+        ('winner = {"depressing": ..., "facilitating": ...}  # TODO',
+         'winner = {"depressing": "high", "facilitating": "high"}'),
+    ],
 }
 
 

@@ -305,8 +305,8 @@ def _check_alif():
     spk = numeric(my_spikes, shape=t.shape) > 0.5
     engine_spk = t[np.asarray(tr_a.spikes) > 0.5]
     if spk.sum() != engine_spk.size:
-        return (f"your neuron fires {int(spk.sum())} spikes, the engine's a different number: check TODO 3 "
-                "(v >= thr and not refractory) and that θ grows at each spike (TODO 4)")
+        return ("your neuron fires " + ("more" if spk.sum() > engine_spk.size else "fewer") + " spikes than the "
+                "engine's: check TODO 3 (v >= thr and not refractory) and that θ grows at each spike (TODO 4)")
     if np.max(np.abs(t[spk] - engine_spk)) > 1.5 * DT:
         return "the spike times drift away from the engine's: check the decay of θ (TODO 1) and its jump (TODO 4)"
     # float32 (engine) and float64 (numpy) may cross the threshold one step apart: compare

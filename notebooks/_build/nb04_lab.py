@@ -166,8 +166,8 @@ def _check_current():
     if np.allclose(mine, current[0], rtol=1e-4, atol=1e-5):
         return None
     if np.all(mine >= 0) and np.mean(mine) > np.mean(current[0]):
-        return ("your current is too large on average: only synapses that spike in this step inject "
-                "(multiply wdyn by the spikes pre_step[k]) and the injection is g·Σ, with g = 6")
+        return ("your current is too large on average: it must decay by e^{−dt/τsyn} at every step "
+                "(dt = DT, τsyn = 5 ms), and only synapses that spike in this step inject (wdyn · pre_step[k])")
     return ("your current differs from the engine's: decay first by e^{−dt/τsyn} (dt = DT, τsyn = 5 ms), "
             "then add this step's injection, and record I after adding")
 
