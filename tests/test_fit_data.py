@@ -132,8 +132,18 @@ def test_cli_fit_many_connections(tmp_path, capsys):
     for r in table:
         assert float(r["U_lo"]) <= float(r["U"]) <= float(r["U_hi"])
     js = tmp_path / "fit.json"
-    assert cli.main(["fit", str(path), "--boot", "16", "--starts", "16", "--model", "etm", "--out", str(js)]) == 0
+    # same shapes and options as above: the compiled solver is reused
+    assert cli.main(["fit", str(path), "--boot", "16", "--starts", "16", "--chunk", "2", "--out", str(js)]) == 0
     assert set(json.loads(js.read_text())["connections"]) == {"c1", "c2", "c3"}
     assert cli.main(["fit", str(tmp_path / "missing.csv")]) == 1
     assert "stpexplorer fit:" in capsys.readouterr().err
     assert set(connections_from_csv(path)) == {"c1", "c2", "c3"}
+
+
+def test_docstring_examples_of_the_fit_modules():
+    import doctest
+
+    from stpexplorer.fit import _data
+
+    res = doctest.testmod(_data, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert res.attempted > 0 and res.failed == 0

@@ -12,7 +12,8 @@ Procedure (every stage one vmapped, jitted call; float64 inside):
    is refitted from the estimate, all in one vmapped call. 95 % intervals are the 2.5 and 97.5
    percentiles of the replicates (percentile bootstrap over sweeps).
 
-Many connections (:func:`fit_many`) run as one batch, in chunks of equal shape (one compilation).
+Many connections (:func:`fit_many`) run as one batch, in chunks of equal shape (one compilation),
+sharded over the devices when several are visible (as :mod:`stpexplorer.engine._batch` does).
 ``n_converged`` counts the starts that met the solver's convergence test within those iterations.
 """
 
@@ -24,6 +25,7 @@ from functools import partial
 import jax
 import numpy as np
 
+from ..engine._batch import batch_sharding
 from ._data import AmplitudeData
 from ._model import NAMES, Spec, Stats, constant, design, make_spec, params_of, residuals
 from ._result import FitResult, make_result
@@ -54,6 +56,14 @@ def _solve(z0, st: Stats, fixed_vals, max_iter, ftol, spec: Spec):
         return out, params_of(out.z, s, fv, spec)
 
     return jax.vmap(one)(z0, st, fixed_vals)
+
+
+def _run(z0, st, fixed_vals, max_iter, ftol, spec):
+    """_solve, with the rows sharded over the visible devices when they split evenly."""
+    sharding = batch_sharding(z0.shape[0])
+    if sharding is not None and z0.shape[0] % jax.device_count() == 0:
+        z0, st, fixed_vals = jax.device_put((z0, st, fixed_vals), sharding)
+    return _solve(z0, st, fixed_vals, max_iter, ftol, spec)
 
 
 def _count(name, v, lo):
@@ -179,7 +189,7 @@ def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec):
     C, n = fv_c.shape[0], z_design.shape[0]
     R = R1 if C == 1 else n
     z0 = np.broadcast_to(z_design[np.arange(R) % n], (C, R, z_design.shape[1]))
-    res, vals = _solve(_flat(z0), _rows(st, R), np.repeat(fv_c, R, 0), MAX_ITER if C == 1 else MAX_ITER_ALL, FTOL, spec)
+    res, vals = _run(_flat(z0), _rows(st, R), np.repeat(fv_c, R, 0), MAX_ITER if C == 1 else MAX_ITER_ALL, FTOL, spec)
     cut = lambda x: np.array(x).reshape((C, R) + np.shape(x)[1:])[:, :n]  # noqa: E731
     cost, conv, z, vals = cut(res.cost), cut(res.converged), cut(res.z), cut(vals)
     cost = np.where(np.isfinite(cost), cost, np.inf)
@@ -187,7 +197,7 @@ def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec):
         k = min(TOP, n)
         top = np.argsort(cost, axis=1)[:, :k]
         ii = np.arange(C)[:, None]
-        res2, vals2 = _solve(_flat(z[ii, top]), _rows(st, k), np.repeat(fv_c, k, 0), MAX_ITER, FTOL, spec)
+        res2, vals2 = _run(_flat(z[ii, top]), _rows(st, k), np.repeat(fv_c, k, 0), MAX_ITER, FTOL, spec)
         c2 = np.array(res2.cost).reshape(C, k)
         better = np.isfinite(c2) & (c2 <= cost[ii, top])
         cost[ii, top] = np.where(better, c2, cost[ii, top])
@@ -225,7 +235,7 @@ def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
         mult[:, n_boot:] = present[:, None]  # padding rows (R > n_boot): the data themselves
         st_b = _stats(a, m, isi, w, mult)
         zb = np.repeat(z_best[:, None], R, 1)
-        res_b, vals_b = _solve(_flat(zb), _flat(st_b), np.repeat(fv_c, R, 0), MAX_ITER_BOOT, FTOL_BOOT, spec)
+        res_b, vals_b = _run(_flat(zb), _flat(st_b), np.repeat(fv_c, R, 0), MAX_ITER_BOOT, FTOL_BOOT, spec)
         boot = np.array(vals_b).reshape(C, R, 5)[:, :n_boot]
         boot_conv = np.asarray(res_b.converged).reshape(C, R)[:, :n_boot].sum(axis=1)
     else:

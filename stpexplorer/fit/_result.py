@@ -27,8 +27,10 @@ class FitResult:
     ci:          {name: (lo, hi)} 95 % percentile-bootstrap intervals over sweeps ((nan, nan) if n_boot = 0;
                  (v, v) for a fixed parameter)
     boot:        {name: array (n_boot,)} bootstrap estimates
-    at_bound:    {name: "lower" | "upper" | None | "fixed"}: the interval reaches a transform bound, i.e.
-                 the data do not determine the parameter beyond it (τf of a depressing synapse: "lower")
+    at_bound:    {name: "lower" | "upper" | "both" | None | "fixed" | "tied to U"}: the interval reaches a
+                 bound of the transform (U, f: [1e-4, 1]; τ: [0.5, 1e5] ms; W: 0), i.e. the data do not
+                 determine the parameter beyond it. τf of a purely depressing synapse: "lower" (τf is
+                 indistinguishable from 0 and the interval gives only an upper limit); "both": undetermined
     residuals:   {protocol: (n_sweeps, n_spikes)} amplitude − prediction, NaN where missing
     r2:          {protocol: float} 1 − SSE/SST over that protocol's observations (sweep-to-sweep noise
                  bounds it below 1); r2_means: the same for the per-spike means
@@ -95,12 +97,14 @@ def _bound(name, lo, hi, fixed) -> str | None:
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return None
     b_lo, b_hi = BOUNDS[name]
-    if name.startswith("tau"):
+    if name.startswith("tau"):  # within 5 % of a bound, on the log scale the transform uses
         near_lo, near_hi = lo <= b_lo * 1.05, hi >= b_hi / 1.05
+    elif np.isfinite(b_hi):
+        tol = 1e-3 * (b_hi - b_lo)
+        near_lo, near_hi = lo <= b_lo + tol, hi >= b_hi - tol
     else:
-        near_lo, near_hi = lo <= b_lo + 1e-3 * (b_hi - b_lo) if np.isfinite(b_hi) else lo <= b_lo, \
-            np.isfinite(b_hi) and hi >= b_hi - 1e-3 * (b_hi - b_lo)
-    return "lower" if near_lo else "upper" if near_hi else None
+        near_lo, near_hi = lo <= b_lo, False
+    return "both" if near_lo and near_hi else "lower" if near_lo else "upper" if near_hi else None
 
 
 def make_result(data: AmplitudeData, model, fixed, weights, v_best, boot, obj, conv, n_starts, boot_conv) -> FitResult:
