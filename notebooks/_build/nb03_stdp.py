@@ -377,7 +377,7 @@ for bounds in ("hard", "soft"):
     finish("time (s)", "w")
 """),
 md(r"""
-Under hard bounds the net-depressing window (exercise 1) pushes every weight down to
+Under hard bounds the net-depressing window (exercise 2) pushes every weight down to
 $w_\text{min}$, at a rate that does not depend on $w$. Under soft bounds the drift
 $\propto A_+\tau_+(w_\text{max}-w) - A_-\tau_-(w-w_\text{min})$ vanishes at an interior fixed point,
 and all weights converge to it, whatever they started from.
