@@ -116,8 +116,11 @@ def test_course_structure(path):
             assert c.get("metadata", {}).get("jupyter", {}).get("source_hidden") is True, \
                 f"{path.name} cell {i}: solution cells are stored collapsed"
             assert "SOLUTION" in c.source, f"{path.name} cell {i}: solution cells are clearly marked"
-    assert sum("Think!" in c.source for c in cells if c.cell_type == "markdown") >= 1, \
-        f"{path.name}: at least one 'Think!' prompt"
+    thinks = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "> **Think!**" in c.source]
+    assert thinks, f"{path.name}: at least one 'Think!' prompt"
+    for i in thinks:
+        assert i + 1 < len(cells) and "instructor" in _tags(cells[i + 1]), \
+            f"{path.name} cell {i}: a Think! prompt is followed by its discussion notes (nbtools.notes)"
 
     summaries = [c for c in cells if c.cell_type == "markdown" and re.search(r"^##\s+Summary", c.source, re.M)]
     assert summaries, f"{path.name}: needs a '## Summary' markdown cell"

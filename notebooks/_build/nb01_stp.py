@@ -436,6 +436,18 @@ plt.vline(r_lim, colors=[GREY])
 finish("rate r (Hz)   (dashed: 1/τd; grey line: r_lim)", "release per second (1/s)")
 """),
 md(r"""
+> **Think!** (3 min) Above $r_\text{lim}$ the release per second is the same at 10 Hz and at
+> 50 Hz. So what *can* a neuron behind a depressing synapse still tell about its input rate?
+"""),
+notes(r"""
+Nothing about the sustained rate, but a lot about **changes**: right after a step from $r_1$
+to $r_2$ the resources are still at $x^*(r_1)$, so the release per second jumps by a factor
+$\approx r_2/r_1$ before it relaxes back (with time constant of order $1/(1/\tau_d + U r_2)$).
+The transient depends on the *relative* change — a step from 10 to 20 Hz gives about the same
+transient as one from 25 to 50 Hz (Abbott et al. 1997, "gain control"; Tsodyks & Markram 1997).
+Notebook 4, section 2 shows this transient in a neuron.
+"""),
+md(r"""
 A facilitating synapse is different: $u^*$ grows with the rate while $x^*$ falls, so the
 steady-state release per spike first *rises* and then falls — a band-pass filter with a
 preferred rate.
