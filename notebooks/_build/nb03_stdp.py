@@ -188,6 +188,8 @@ constants above are those of the exponential fit to their data (Bi & Poo 2001). 
 $A_+ = 0.0096$, $A_- = 0.0053$ are those of the explorer preset "Bi & Poo 1998 window": their
 ratio makes potentiation the taller lobe and depression the wider one with slightly more area;
 their absolute size (about 1 % of $w_\text{max}$ per pair) is a modelling choice, not a measurement.
+The measured points (Bi & Poo 1998, Fig. 7) are not overlaid: the course ships no digitised data,
+so compare the shape with the published figure.
 
 ### Exercise 2 — the area under the window
 
