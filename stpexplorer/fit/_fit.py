@@ -20,50 +20,20 @@ sharded over the devices when several are visible (as :mod:`stpexplorer.engine._
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
-
 import jax
 import numpy as np
 
-from ..engine._batch import batch_sharding
 from ._data import AmplitudeData
-from ._model import NAMES, Spec, Stats, constant, design, make_spec, params_of, residuals
+from ._model import NAMES, Stats, constant, design, make_spec
 from ._result import FitResult, make_result
-from ._solver import levenberg_marquardt
+from ._stages import _compacted, _flat, _starts
 
 __all__ = ["fit_stp", "fit_many", "MODELS", "WEIGHTS"]
 
 MODELS = ("tm", "etm")
-# iteration caps (traced, so changing them does not recompile): a vmapped while loop runs until its
-# slowest problem stops; refits warm-started at the estimate need few iterations
-MAX_ITER, MAX_ITER_BOOT = 100, 30
-MAX_ITER_ALL, TOP = 20, 4  # batches: every start 20 iterations, then the best 4 of each connection on
-# stop when an accepted step predicts a relative decrease below ftol: tight for the estimate, looser
-# for bootstrap refits (their spread, not the last digits, makes the interval: a relative cost
-# change of 1e-7 moves a parameter by ~1 % of its interval's half width at 500 observations)
-FTOL, FTOL_BOOT = 1e-12, 1e-7
 WEIGHTS = ("observations", "protocols")
 _RANGES = {"U": (0.0, 1.0, True), "f": (0.0, 1.0, False), "tau_f": (0.0, None, False),
            "tau_d": (0.0, None, False), "W": (0.0, None, False)}
-
-
-@partial(jax.jit, static_argnames=("spec",))
-def _solve(z0, st: Stats, fixed_vals, max_iter, ftol, spec: Spec):
-    """z0 (B, k), st leaves (B, ...), fixed_vals (B, 5); max_iter, ftol traced -> (LMResult, values (B, 5))."""
-
-    def one(z, s, fv):
-        out = levenberg_marquardt(residuals, z, s, fv, spec, max_iter=max_iter, ftol=ftol)
-        return out, params_of(out.z, s, fv, spec)
-
-    return jax.vmap(one)(z0, st, fixed_vals)
-
-
-def _run(z0, st, fixed_vals, max_iter, ftol, spec):
-    """_solve, with the rows sharded over the visible devices when they split evenly."""
-    sharding = batch_sharding(z0.shape[0])
-    if sharding is not None and z0.shape[0] % jax.device_count() == 0:
-        z0, st, fixed_vals = jax.device_put((z0, st, fixed_vals), sharding)
-    return _solve(z0, st, fixed_vals, max_iter, ftol, spec)
 
 
 def _count(name, v, lo):
@@ -135,10 +105,6 @@ def _stats(a, m, isi, w, mult) -> Stats:
     return Stats(np.repeat(isi[:, None], R, 1), c, s1, s2, np.repeat(w[:, None], R, 1))
 
 
-def _flat(tree, lead=2):
-    return jax.tree_util.tree_map(lambda x: np.reshape(x, (-1,) + np.shape(x)[lead:]), tree)
-
-
 def fit_many(datasets: Mapping[str, AmplitudeData], *, model="tm", fixed=None, n_starts=64, n_boot=200,
              seed=0, weights="observations", chunk: int = 200,
              progress: Callable[[int, int], None] | None = None) -> dict[str, FitResult]:
@@ -174,39 +140,6 @@ def fit_many(datasets: Mapping[str, AmplitudeData], *, model="tm", fixed=None, n
     return out
 
 
-def _rows(st: Stats, R: int) -> Stats:
-    return _flat(Stats(*(np.repeat(x, R, axis=1) for x in st)))
-
-
-def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec):
-    """Multi-start LM for C connections: cost, converged, z, values per start, each (C, n_starts, ...).
-
-    One connection: one call with R1 = max(n_starts, n_boot) rows (the bootstrap's shape: a single
-    compilation), the design padded with repeats that are dropped. A batch: every start gets
-    MAX_ITER_ALL iterations, then the TOP best of each connection continue up to MAX_ITER (a vmapped
-    while loop runs as long as its slowest problem, and most starts are far from the best basin).
-    """
-    C, n = fv_c.shape[0], z_design.shape[0]
-    R = R1 if C == 1 else n
-    z0 = np.broadcast_to(z_design[np.arange(R) % n], (C, R, z_design.shape[1]))
-    res, vals = _run(_flat(z0), _rows(st, R), np.repeat(fv_c, R, 0), MAX_ITER if C == 1 else MAX_ITER_ALL, FTOL, spec)
-    cut = lambda x: np.array(x).reshape((C, R) + np.shape(x)[1:])[:, :n]  # noqa: E731
-    cost, conv, z, vals = cut(res.cost), cut(res.converged), cut(res.z), cut(vals)
-    cost = np.where(np.isfinite(cost), cost, np.inf)
-    if C > 1:
-        k = min(TOP, n)
-        top = np.argsort(cost, axis=1)[:, :k]
-        ii = np.arange(C)[:, None]
-        res2, vals2 = _run(_flat(z[ii, top]), _rows(st, k), np.repeat(fv_c, k, 0), MAX_ITER, FTOL, spec)
-        c2 = np.array(res2.cost).reshape(C, k)
-        better = np.isfinite(c2) & (c2 <= cost[ii, top])
-        cost[ii, top] = np.where(better, c2, cost[ii, top])
-        z[ii, top] = np.where(better[..., None], np.array(res2.z).reshape(C, k, -1), z[ii, top])
-        vals[ii, top] = np.where(better[..., None], np.array(vals2).reshape(C, k, 5), vals[ii, top])
-        conv[ii, top] = np.where(better, np.array(res2.converged).reshape(C, k), conv[ii, top])
-    return cost, conv, z, vals
-
-
 def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
     a, m, n_sw, isi, w, scale = _pack(datas, P, N, weights)
     C, S = a.shape[0], a.shape[2]
@@ -235,9 +168,9 @@ def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
         mult[:, n_boot:] = present[:, None]  # padding rows (R > n_boot): the data themselves
         st_b = _stats(a, m, isi, w, mult)
         zb = np.repeat(z_best[:, None], R, 1)
-        res_b, vals_b = _run(_flat(zb), _flat(st_b), np.repeat(fv_c, R, 0), MAX_ITER_BOOT, FTOL_BOOT, spec)
-        boot = np.array(vals_b).reshape(C, R, 5)[:, :n_boot]
-        boot_conv = np.asarray(res_b.converged).reshape(C, R)[:, :n_boot].sum(axis=1)
+        conv_b, vals_b = _compacted(_flat(zb), _flat(st_b), np.repeat(fv_c, R, 0), spec, compact=C > 1)
+        boot = vals_b.reshape(C, R, 5)[:, :n_boot]
+        boot_conv = conv_b.reshape(C, R)[:, :n_boot].sum(axis=1)
     else:
         boot = np.full((C, 0, 5), np.nan)
         boot_conv = np.zeros(C, dtype=np.int64)
