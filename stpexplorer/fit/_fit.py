@@ -9,8 +9,9 @@ Procedure (every stage one vmapped, jitted call; float64 inside):
    the transformed parameters; W by variable projection. The lowest objective wins. (In a batch of
    connections every start gets 20 iterations and the best 4 per connection go on to 100.)
 3. Bootstrap: ``n_boot`` replicates that redraw the sweeps of each protocol with replacement; each
-   is refitted from the estimate, all in one vmapped call. 95 % intervals are the 2.5 and 97.5
-   percentiles of the replicates (percentile bootstrap over sweeps).
+   is refitted from the estimate, all in one vmapped call (in a batch, refits still running after
+   10 iterations go on in smaller calls). 95 % intervals are the 2.5 and 97.5 percentiles of the
+   replicates (percentile bootstrap over sweeps).
 
 Many connections (:func:`fit_many`) run as one batch, in chunks of equal shape (one compilation),
 sharded over the devices when several are visible (as :mod:`stpexplorer.engine._batch` does).
@@ -20,6 +21,7 @@ sharded over the devices when several are visible (as :mod:`stpexplorer.engine._
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+
 import jax
 import numpy as np
 
@@ -64,7 +66,7 @@ def _check(model, fixed, n_starts, n_boot, seed, weights) -> dict:
             raise ValueError(f"fixed[{k!r}] must be in {rng}, got {v!r}")
         out[k] = x
     if all(n in out for n in NAMES[:4] if not (n == "f" and model == "tm")):
-        raise ValueError(f"fixed leaves nothing but W to fit; free at least one of {list(allowed[:4])}")
+        raise ValueError(f"fixed leaves nothing but W to fit; free at least one of {[n for n in allowed if n != 'W']}")
     return out
 
 
