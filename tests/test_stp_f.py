@@ -51,6 +51,18 @@ def test_f_equal_U_is_f_none_exactly(name, dt):
         assert_close(ya, yb)
 
 
+def test_batched_f_equal_U_is_f_none_exactly():
+    s = stp.poisson_train(30.0, duration_ms=1000.0, dt_ms=0.5, seed=4)
+    U = np.linspace(0.05, 1.0, 6)
+    a = stp.STPParams(U=U, tau_f=np.geomspace(1.0, 900.0, 6), tau_d=150.0)
+    b = a.replace(f=U)
+    for method in stp_mod.METHODS:
+        np.testing.assert_array_equal(np.asarray(stp.simulate_stp(a, s, dt_ms=0.5, method=method).release),
+                                      np.asarray(stp.simulate_stp(b, s, dt_ms=0.5, method=method).release))
+    np.testing.assert_array_equal(np.asarray(stp.sweep_stp(a, s, dt_ms=0.5).release),
+                                  np.asarray(stp.sweep_stp(b, s, dt_ms=0.5).release))
+
+
 def test_f_none_keeps_the_four_leaf_tree():
     p = stp.STPParams(U=0.2, tau_f=100.0, tau_d=300.0)
     assert p.f is None and len(jax.tree_util.tree_leaves(p)) == 4
