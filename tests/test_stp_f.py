@@ -61,6 +61,12 @@ def test_batched_f_equal_U_is_f_none_exactly():
                                       np.asarray(stp.simulate_stp(b, s, dt_ms=0.5, method=method).release))
     np.testing.assert_array_equal(np.asarray(stp.sweep_stp(a, s, dt_ms=0.5).release),
                                   np.asarray(stp.sweep_stp(b, s, dt_ms=0.5).release))
+    # a batch where f differs from U somewhere runs the f path: f = U elements agree to round-off
+    c = a.replace(f=np.r_[U[:-1], 0.5])
+    assert_close(np.asarray(stp.sweep_stp(c, s, dt_ms=0.5).release)[:-1],
+                 np.asarray(stp.sweep_stp(a, s, dt_ms=0.5).release)[:-1])
+    assert_close(np.asarray(stp.simulate_stp(c, s, dt_ms=0.5).release)[:-1],
+                 np.asarray(stp.simulate_stp(a, s, dt_ms=0.5).release)[:-1])
 
 
 def test_f_none_keeps_the_four_leaf_tree():
@@ -106,7 +112,7 @@ def test_f_values_do_not_recompile():
     stp.simulate_stp(stp.STPParams(U=0.3, tau_f=50.0, tau_d=100.0, f=0.2), s, dt_ms=0.1)
     before = stp_mod._single["exact"]._cache_size()
     for i, k in enumerate([float, np.float32, np.float64, float]):
-        stp.simulate_stp(stp.STPParams(U=0.3, tau_f=50.0, tau_d=100.0, f=k(0.1 + 0.2 * i)), s, dt_ms=0.1)
+        stp.simulate_stp(stp.STPParams(U=0.3, tau_f=50.0, tau_d=100.0, f=k(0.15 + 0.2 * i)), s, dt_ms=0.1)
     assert stp_mod._single["exact"]._cache_size() == before
 
 

@@ -74,7 +74,8 @@ import numpy as np
 from jax import lax
 
 from ._batch import run_batched
-from ._params import _as_leaf, as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._stp_f import _after_release, _extra_jump, canonical, post_init_optional_f
 from .protocols import check_spikes
 
 __all__ = ["STPParams", "STPTrace", "STPSweep", "simulate_stp", "sweep_stp", "steady_state", "METHODS"]
@@ -92,7 +93,8 @@ class STPParams:
     W:     absolute synaptic efficacy (weight), >= 0; release = W·u·x
     f:     facilitation increment in [0, 1] (u jumps by f(1−u) after a release), or None
            (default) for f = U. None is an empty pytree node: parameter sets without f keep
-           the 4-leaf tree and its compiled functions; sets with f have a 5th leaf.
+           the 4-leaf tree and its compiled functions; sets with f have a 5th leaf. simulate_stp,
+           sweep_stp and steady_state run f equal to U (every element) as f = None: bit-identical.
     """
 
     U: jax.Array
@@ -110,29 +112,8 @@ class STPParams:
             check_range("f", self.f, lo=0.0, hi=1.0, note="facilitation increment; None means f = U")
 
 
-def _stp_post_init(self):
-    # params_class normalises every field; f may also stay None (an empty pytree node)
-    for name in ("U", "tau_f", "tau_d", "W"):
-        object.__setattr__(self, name, _as_leaf(name, getattr(self, name)))
-    if self.f is not None:
-        object.__setattr__(self, "f", _as_leaf("f", self.f))
-    self._check()
+STPParams.__post_init__ = post_init_optional_f  # as params_class's, but f may stay None
 
-
-STPParams.__post_init__ = _stp_post_init
-
-
-def _extra_jump(p: STPParams):
-    """g = (f − U)/(1 − U) of the second jump u ← u + g(1 − u), or None when f is None."""
-    if p.f is None:
-        return None
-    below = p.U < 1.0
-    return jnp.where(below, (p.f - p.U) / jnp.where(below, 1.0 - p.U, 1.0), 0.0)
-
-
-def _after_release(u, g):
-    """The state u carried from a spike: u itself (f = U) or u + g(1 − u)."""
-    return u if g is None else u + g * (1.0 - u)
 
 
 @trace_class
@@ -288,6 +269,7 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
         :class:`STPTrace` with ``u``, ``x``, ``wdyn``, ``release`` of shape (*batch, n_steps).
     """
     _check_params(params, STPParams)
+    params = canonical(params)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")

@@ -21,7 +21,8 @@ from jax import lax
 from ._batch import run_batched
 from ._params import as_float_scalar, check_range
 from .protocols import check_spikes
-from .stp import STPParams, STPSweep, _after_release, _check_params, _decay, _extra_jump
+from ._stp_f import _after_release, _extra_jump, canonical
+from .stp import STPParams, STPSweep, _check_params, _decay
 
 __all__ = ["sweep_stp", "steady_state", "spike_intervals", "release_at_intervals"]
 
@@ -74,6 +75,7 @@ def sweep_stp(params: STPParams, spikes, *, dt_ms) -> STPSweep:
         :class:`STPSweep` with ``release`` of shape (*batch, n_spikes).
     """
     _check_params(params, STPParams)
+    params = canonical(params)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     s = check_spikes("spikes", spikes, ndim=1)
     d = spike_intervals(s, dt)
@@ -100,6 +102,7 @@ def steady_state(params: STPParams, rate_hz):
     Works elementwise on batched parameters and rate arrays.
     """
     _check_params(params, STPParams)
+    params = canonical(params)
     check_range("rate_hz", rate_hz, lo=0.0, lo_open=True, unit="Hz")
     rate = np.asarray(rate_hz, dtype=np.asarray(params.U).dtype) if not isinstance(rate_hz, jax.Array) else rate_hz
     return _steady(params, rate)
