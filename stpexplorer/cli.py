@@ -231,16 +231,20 @@ def voila_command(
     cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
     cull_interval: int = CULL_INTERVAL,
     cull_connected: bool = CULL_CONNECTED,
+    pool_size: int = 1,
 ) -> list[str]:
     """argv that serves ``notebook`` as a Voila dashboard exactly as ``stpexplorer app`` does.
 
     * ``--token``: Voila's standalone app disables authentication unless asked; this flag
       makes it use ``$JUPYTER_TOKEN`` (see :func:`server_env`) or generate a token.
     * idle kernels are culled (``cull_idle_timeout=0`` disables culling).
-    * ``preheat``: one kernel is started and the notebook executed at server start
-      (``VoilaConfiguration.preheat_kernel``), so the first page shows without waiting
-      for the kernel start and JAX compilation; the pool is refilled after each use.
+    * ``preheat``: ``pool_size`` kernels are started and the notebook executed in each at
+      server start (``VoilaConfiguration.preheat_kernel``), so the first pages show
+      without waiting for a kernel start and JAX compilation; the pool is refilled after
+      each use. A class arriving at once wants a pool about its size.
     """
+    if int(pool_size) < 1:
+        raise ValueError(f"pool_size must be >= 1, got {pool_size}")
     cmd = [
         sys.executable,
         "-m",
@@ -257,7 +261,8 @@ def voila_command(
         "--MappingKernelManager.cull_busy=False",
     ]
     if preheat:
-        cmd += ["--VoilaConfiguration.preheat_kernel=True", "--VoilaConfiguration.default_pool_size=1"]
+        cmd += ["--VoilaConfiguration.preheat_kernel=True",
+                f"--VoilaConfiguration.default_pool_size={int(pool_size)}"]
     return cmd
 
 
@@ -512,6 +517,16 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return _run_server(cmd, notebook.parent, server_env())
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return value
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     notebook = _prepare(args)
     if notebook is None:
@@ -523,6 +538,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         not args.no_browser,
         preheat=not args.no_preheat,
         cull_idle_timeout=args.cull_idle_timeout,
+        pool_size=args.pool_size,
     )
     return _run_server(cmd, notebook.parent, app_env())
 
@@ -580,7 +596,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"shut down kernels idle this long (default {CULL_IDLE_TIMEOUT}; 0 = never)",
     )
-    p.add_argument("--no-preheat", action="store_true", help="do not keep a pre-started kernel ready")
+    p.add_argument("--no-preheat", action="store_true", help="do not keep pre-started kernels ready")
+    p.add_argument("--pool-size", type=_positive_int, default=1, metavar="N",
+                   help="kernels kept started and executed in advance (default 1; about the class "
+                        "size when everyone opens the link at once, ~300 MB each)")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("simulate", help="run one simulation and write CSV (or JSON for *.json)")

@@ -25,6 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 import e2e_harness as H  # noqa: E402
 
 
+def _fallbacks(errors) -> int:
+    """Console notes that the page could not get the widgets' state in one request
+    (ipywidgets' control comm) and fetched every model separately."""
+    return sum("jupyter.widget.control" in m for _, m in errors.console)
+
+
 def one_run(ctx, repo: Path, scratch: Path, timeout_s: float, artifacts: Path, i: int) -> dict:
     srv = H.start_voila(repo / "notebooks" / "explorer.ipynb", scratch)
     page = ctx.new_page()
@@ -32,7 +38,8 @@ def one_run(ctx, repo: Path, scratch: Path, timeout_s: float, artifacts: Path, i
     t0 = time.monotonic()
     try:
         H.open_voila(page, srv, H.panel_sel("stp"), timeout=timeout_s * 1000)
-        return {"ok": True, "s": time.monotonic() - t0}
+        page.wait_for_timeout(500)
+        return {"ok": True, "s": time.monotonic() - t0, "fallbacks": _fallbacks(errors)}
     except Exception as e:  # noqa: BLE001 - recorded, the stress goes on
         artifacts.mkdir(parents=True, exist_ok=True)
         stem = artifacts / f"run{i:02d}"
@@ -42,7 +49,8 @@ def one_run(ctx, repo: Path, scratch: Path, timeout_s: float, artifacts: Path, i
             pass
         Path(f"{stem}.txt").write_text(f"{e!r}\n--- console ---\n{errors.report()}\n"
                                        f"--- server ---\n{srv.log_tail(20000)}")
-        return {"ok": False, "s": time.monotonic() - t0, "problem": repr(e)[:300]}
+        return {"ok": False, "s": time.monotonic() - t0, "problem": repr(e)[:300],
+                "fallbacks": _fallbacks(errors)}
     finally:
         H.close_page(page)
         srv.stop()
@@ -90,6 +98,8 @@ def main(argv=None) -> int:
         "first_plot_s_p50": round(statistics.median(times), 2) if times else None,
         "first_plot_s_max": round(max(times), 2) if times else None,
         "problems": [r["problem"] for r in results if not r["ok"]],
+        "control_comm_fallbacks": sum(r.get("fallbacks", 0) for r in results),
+        "times_s": [round(r["s"], 1) for r in results],
         "artifacts": str(artifacts),
     }))
     return 0
