@@ -25,7 +25,8 @@ class FitResult:
     sse:         Σ over all observations of (amplitude − prediction)², amplitude units squared
     objective:   the weighted objective minimised (equals ``sse`` for weights="observations")
     ci:          {name: (lo, hi)} 95 % percentile-bootstrap intervals over sweeps ((nan, nan) if n_boot = 0;
-                 (v, v) for a fixed parameter)
+                 (v, v) for a fixed parameter). Sweeps are redrawn within each protocol, so a protocol
+                 recorded once adds no spread: with one sweep per protocol the interval is (v, v)
     boot:        {name: array (n_boot,)} bootstrap estimates
     at_bound:    {name: "lower" | "upper" | "both" | None | "fixed" | "tied to U"}: the interval reaches a
                  bound of the transform (U, f: [1e-4, 1]; τ: [0.5, 1e5] ms; W: 0), i.e. the data do not
