@@ -513,8 +513,17 @@ def cmd_lab(args: argparse.Namespace) -> int:
     notebook = _prepare(args)
     if notebook is None:
         return 1
-    cmd = lab_command(notebook, args.port, args.ip, not args.no_browser, allow_root=args.allow_root)
+    allow_root = args.allow_root or running_as_root()
+    if allow_root and not args.allow_root:
+        print("stpexplorer: running as root (a container?): passing --allow-root to JupyterLab; "
+              "it still listens on the loopback interface with a token", file=sys.stderr)
+    cmd = lab_command(notebook, args.port, args.ip, not args.no_browser, allow_root=allow_root)
     return _run_server(cmd, notebook.parent, server_env())
+
+
+def running_as_root() -> bool:
+    """True for the root user on POSIX (JupyterLab then refuses to start without --allow-root)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _positive_int(text: str) -> int:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 CI_RUN = ROOT / ".ci" / "run"
 BINDER = ROOT / "binder"
-TEST_COMMAND = 'pip install ".[test]" && python -m pytest'
+TEST_COMMAND = 'python3 -m venv .venv && .venv/bin/pip install ".[test]" && .venv/bin/python -m pytest'
 
 
 def _subprocess_env(token: str | None = None) -> dict[str, str]:
@@ -293,7 +293,8 @@ def _quick_start_lines() -> list[str]:
 
 
 def test_readme_quick_start_two_lines():
-    assert _quick_start_lines() == ["pip install . && stpexplorer", TEST_COMMAND]
+    assert _quick_start_lines() == ["python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/stpexplorer",
+                                    TEST_COMMAND]
 
 
 def test_readme_sections():
@@ -444,3 +445,23 @@ def test_binder_start_exports_the_cache_and_execs():
     out = subprocess.run([start, "sh", "-c", "echo $STPX_JAX_CACHE"], capture_output=True, text=True,
                          env={"HOME": "/home/jovyan", "PATH": os.environ["PATH"]}, check=True)
     assert out.stdout.strip() == "/home/jovyan/.cache/stpexplorer/jax"
+
+
+def test_lab_as_root_passes_allow_root_and_says_so(tmp_path, monkeypatch, capsys):
+    seen = {}
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 0, raising=False)
+    monkeypatch.setattr(cli, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
+    rc = cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())])
+    assert rc == 0 and "--ServerApp.allow_root=True" in seen["cmd"]
+    assert "passing --allow-root" in capsys.readouterr().err
+    assert _opt(seen["cmd"], "ServerApp.ip") == "127.0.0.1"
+    assert "ServerApp.token=" not in " ".join(seen["cmd"])  # token authentication stays on
+
+
+def test_lab_as_a_user_does_not_allow_root(tmp_path, monkeypatch, capsys):
+    seen = {}
+    monkeypatch.setattr(cli.os, "geteuid", lambda: 1000, raising=False)
+    monkeypatch.setattr(cli, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
+    assert cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())]) == 0
+    assert "--ServerApp.allow_root=True" not in seen["cmd"]
+    assert "allow-root" not in capsys.readouterr().err
