@@ -26,6 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import engine as eng
+from .datasets import SJOSTROM_2001
 from .presets import PRESETS, get_preset, presets_for
 
 __all__ = ["Control", "Experiment", "EXPERIMENTS", "get_experiment", "run", "dump_json", "load_json",
@@ -283,16 +284,25 @@ THRESHOLD = Experiment(
 STDP_DURATION_MS = 5000.0
 STDP_DT_MS = 0.5
 WINDOW_DT = np.linspace(-100.0, 100.0, 201)  # ms
+# frequency view: Δw after the data's 60 pairings at the data's lags (±10 ms), on a log
+# rate axis that includes the data's rates (the model is read at the measured points)
+FREQ_RATES = np.unique(np.concatenate([np.geomspace(0.1, 50.0, 40), SJOSTROM_2001.rates_hz]))
+FREQ_DT = SJOSTROM_2001.delta_t_ms  # (+10, -10) ms
+FREQ_N_PAIRS = SJOSTROM_2001.n_pairs
+FREQ_DT_MS = 0.1
 
 
 def _stdp_params(v) -> eng.STDPParams:
     return eng.STDPParams(A_plus=v["A_plus"], A_minus=v["A_minus"], tau_plus=v["tau_plus"],
                           tau_minus=v["tau_minus"], w_min=v["w_min"], w_max=v["w_max"],
-                          rule=v["rule"], bounds=v["bounds"])
+                          rule=v["rule"], bounds=v["bounds"], A3_plus=v["A3_plus"], A3_minus=v["A3_minus"],
+                          tau_x=v["tau_x"], tau_y=v["tau_y"])
 
 
 def stdp_analytic_window(v: dict, delta_t) -> np.ndarray:
-    """Closed-form Δw of an isolated pair (bounds not reached): A+ e^{-Δt/τ+}, -A- e^{Δt/τ-}."""
+    """Closed-form Δw of an isolated pair (bounds not reached): A+ e^{-Δt/τ+}, -A- e^{Δt/τ-}.
+
+    The triplet terms do not act on an isolated pair (the slow traces are 0 at its spikes)."""
     d = np.asarray(delta_t, dtype=np.float64)
     w0 = min(max(v["w0"], v["w_min"]), v["w_max"])
     pot = v["A_plus"] * np.exp(-np.abs(d) / v["tau_plus"])
@@ -302,8 +312,15 @@ def stdp_analytic_window(v: dict, delta_t) -> np.ndarray:
     return np.where(d > 0, pot, np.where(d < 0, -dep, 0.0))
 
 
+def stdp_frequency(v: dict) -> np.ndarray:
+    """Δw of the rule in ``v`` after FREQ_N_PAIRS pairings at each of FREQ_RATES (Hz) and
+    FREQ_DT (ms), shape (n_rates, 2): the frequency view, comparable with SJOSTROM_2001."""
+    return np.asarray(eng.stdp_frequency_curve(_stdp_params(v), FREQ_RATES, FREQ_DT, n_pairs=FREQ_N_PAIRS,
+                                               dt_ms=FREQ_DT_MS, w0=v["w0"]))
+
+
 def _simulate_stdp(v: dict) -> dict:
-    if v["w_max"] <= v["w_min"]:
+    if v["bounds"] != "none" and v["w_max"] <= v["w_min"]:
         raise ValueError(f"w_max must be > w_min={v['w_min']:g}, got {v['w_max']:g}")
     p = _stdp_params(v)
     period = 1000.0 / v["pair_rate_hz"]
@@ -313,29 +330,41 @@ def _simulate_stdp(v: dict) -> dict:
     t = np.arange(pre.size) * STDP_DT_MS
     win = np.asarray(eng.stdp_window(p, WINDOW_DT, dt_ms=STDP_DT_MS, w0=v["w0"]))
     return dict(t=t, pre=pre, post=post, w=np.asarray(tr.w), pre_trace=np.asarray(tr.pre_trace),
-                post_trace=np.asarray(tr.post_trace), window_dt=WINDOW_DT, window_dw=win,
+                post_trace=np.asarray(tr.post_trace), pre_trace_x=np.asarray(tr.pre_trace_x),
+                post_trace_y=np.asarray(tr.post_trace_y), window_dt=WINDOW_DT, window_dw=win,
                 window_analytic=stdp_analytic_window(v, WINDOW_DT),
-                pairs_in_window=int(min(pre.sum(), post.sum())))
+                pairs_in_window=int(min(pre.sum(), post.sum())),
+                freq_rates=FREQ_RATES, freq_delta_t=FREQ_DT, freq_dw=stdp_frequency(v))
 
 
+# Amplitudes and time constants are linear sliders on fine grids (1e-5, 0.1 ms): every
+# published value (A2- = 0.0071, τ+ = 16.8 ms, τx = 946 ms, ...) sits on its slider's grid,
+# so the readout shows the simulated number, and each key press changes the readout.
 STDP = Experiment(
     "stdp", "STDP",
     (
-        Control("A_plus", 0.01, 0.0, 0.1, label="A+", step=0.0005),
-        Control("A_minus", 0.0105, 0.0, 0.1, label="A−", step=0.0005),
-        Control("tau_plus", 20.0, 1.0, 200.0, kind="log", unit="ms", label="τ+"),
-        Control("tau_minus", 20.0, 1.0, 200.0, kind="log", unit="ms", label="τ−"),
+        Control("A_plus", 0.01, 0.0, 0.1, label="A+ (A2+)", step=0.00001, help="pair potentiation"),
+        Control("A_minus", 0.0105, 0.0, 0.1, label="A− (A2−)", step=0.00001, help="pair depression"),
+        Control("tau_plus", 20.0, 1.0, 200.0, unit="ms", label="τ+", step=0.1, help="pre trace r1"),
+        Control("tau_minus", 20.0, 1.0, 200.0, unit="ms", label="τ−", step=0.1, help="post trace o1"),
+        Control("A3_plus", 0.0, 0.0, 0.06, label="A3+", step=0.00001,
+                help="triplet potentiation: at a post spike w += r1·(A2+ + A3+·o2); 0 = pair rule"),
+        Control("A3_minus", 0.0, 0.0, 0.02, label="A3−", step=0.00001,
+                help="triplet depression: at a pre spike w −= o1·(A2− + A3−·r2); 0 = pair rule"),
+        Control("tau_x", 101.0, 1.0, 1000.0, unit="ms", label="τx", step=0.1, help="slow pre trace r2 (A3−)"),
+        Control("tau_y", 125.0, 1.0, 1000.0, unit="ms", label="τy", step=0.1, help="slow post trace o2 (A3+)"),
         Control("w_min", 0.0, 0.0, 1.0, label="w_min", step=0.01),
         Control("w_max", 1.0, 0.01, 2.0, label="w_max", step=0.01),
         Control("w0", 0.5, 0.0, 2.0, label="w0", step=0.01),
         Control("rule", "all_to_all", kind="choice", options=("all_to_all", "nearest")),
-        Control("bounds", "hard", kind="choice", options=("hard", "soft")),
+        Control("bounds", "hard", kind="choice", options=("hard", "soft", "none"),
+                help="hard: clipped; soft: multiplicative; none: unbounded (Pfister & Gerstner 2006)"),
         Control("delta_t_ms", 10.0, -100.0, 100.0, unit="ms", label="Δt", step=0.5),
         Control("pair_rate_hz", 5.0, 0.5, 50.0, kind="log", unit="Hz", label="pairing rate"),
         Control("n_pairs", 20, 1, 60, kind="int", label="pairs"),
     ),
-    _simulate_stdp, per_step=("pre", "post", "pre_trace", "post_trace", "w"),
-    description="Pair-based STDP on a pre/post pairing protocol, and its window",
+    _simulate_stdp, per_step=("pre", "post", "pre_trace", "post_trace", "pre_trace_x", "post_trace_y", "w"),
+    description="Pair and triplet STDP on a pre/post pairing protocol, its window and frequency dependence",
 )
 
 

@@ -192,7 +192,9 @@ def test_triplet_presets_are_complete_and_cited():
         assert v["bounds"] == "none" and (v["tau_plus"], v["tau_minus"]) == (16.8, 33.7)
         assert ("tau_x" in v) or v["A3_minus"] == 0.0
         stp.STDPParams(**v)
-    assert not any(n in presets_for("stdp") for n in TRIPLET_PRESETS)
+    # the STDP panel has the triplet controls: the presets are registered for it (and only it:
+    # the synapse lab has no triplet terms)
+    assert all(PRESETS[n].panels == ("stdp",) and n in presets_for("stdp") for n in TRIPLET_PRESETS)
 
 
 def test_sjostrom_data_is_read_only_and_cited():

@@ -1,29 +1,61 @@
-"""STDP panel: a pre/post pairing protocol, the traces, the weight, and the STDP window.
+"""STDP panel: a pre/post pairing protocol, the traces, the weight, the STDP window, and the
+frequency dependence of the rule against the data of Sjöström et al. (2001).
 
-Figures
--------
-``stpx-fig-traces``  the weight w(t) (right axis, bounds dashed), the pre and post
-                     traces (left axis) and the pre/post spikes as ticks
+The rule is the triplet rule of Pfister & Gerstner (2006); with A3+ = A3− = 0 it is the pair
+rule, bit for bit.
+
+Views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-views``)
+-----------------------------------------------------------------------
+"Pairing & window"
+``stpx-fig-traces``  the weight w(t) (right axis, bounds dashed; no bounds with bounds="none"),
+                     the fast traces r1 (τ+), o1 (τ−), the slow traces r2 (τx), o2 (τy) dashed
+                     (left axis) and the pre/post spikes as ticks
 ``stpx-fig-window``  Δw(Δt) of an isolated pair simulated (dots) with the analytic curve
                      A+ e^{-Δt/τ+} / −A− e^{Δt/τ−} overlaid and the current Δt marked
+"Frequency dependence"
+``stpx-fig-freq``    Δw after 60 pairings against the pairing rate (log axis) at Δt = +10 and
+                     −10 ms for the current rule (``stdp_frequency_curve``), with the
+                     Sjöström et al. (2001) means ± SEM; legend ``stpx-freq-legend`` and
+                     citation ``stpx-freq-citation`` beside the figure, outside the data
 """
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as W
 import numpy as np
-from bqplot import LinearScale, Scatter
+from bqplot import LinearScale, LogScale, Scatter
 
+from ..datasets import SJOSTROM_2001
 from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._tabs import LazyTab
 
 __all__ = ["STDPPanel"]
 
+_FREQ_X = (0.07, 70.0)  # Hz: the data's 0.1 and 50 Hz away from the frame
+
+
+def _error_bars(x, mean, sem):
+    """Vertical bars mean ± sem at x, one NaN-separated path that ends on a finite point."""
+    xs = np.repeat(np.asarray(x, np.float32), 3)[:-1]
+    lo, hi = (np.asarray(mean - sem, np.float32), np.asarray(mean + sem, np.float32))
+    ys = np.stack([lo, hi, np.full_like(lo, np.nan)], axis=1).ravel()[:-1]
+    return xs, ys
+
+
+def _swatch(color, text, marker=None):
+    sym = marker or "&#9472;&#9472;"
+    return (f"<div style='white-space:nowrap'><span style='color:{color};font-weight:bold'>{sym}</span> "
+            f"{html.escape(text)}</div>")
+
 
 class STDPPanel(Panel):
-    """Pair-based STDP on a pairing protocol, and its learning window."""
+    """Pair and triplet STDP on a pairing protocol, its learning window and its frequency dependence."""
 
     key = "stdp"
     groups = [("Rule", ["A_plus", "A_minus", "tau_plus", "tau_minus", "rule", "bounds"]),
+              ("Triplet terms (0 = pair rule)", ["A3_plus", "A3_minus", "tau_x", "tau_y"]),
               ("Protocol and weight", ["delta_t_ms", "pair_rate_hz", "n_pairs", "w0", "w_min", "w_max"])]
 
     def _build(self):
@@ -31,11 +63,14 @@ class STDPPanel(Panel):
         yw, yt = LinearScale(), LinearScale(min=-0.9)
         L["w"] = lines(x, yw, color=COLORS["green"], width=2, label="w (right axis)")
         L["w_bounds"] = lines(x, yw, color=COLORS["green"], dash=True, width=1, label="w_min, w_max")
-        L["pre_trace"] = lines(x, yt, color=COLORS["blue"], label="pre trace")
-        L["post_trace"] = lines(x, yt, color=COLORS["orange"], label="post trace")
+        L["pre_trace"] = lines(x, yt, color=COLORS["blue"], label="pre trace r1 (τ+)")
+        L["post_trace"] = lines(x, yt, color=COLORS["orange"], label="post trace o1 (τ−)")
+        L["pre_trace_x"] = lines(x, yt, color=COLORS["sky"], dash=True, width=1, label="slow pre r2 (τx)")
+        L["post_trace_y"] = lines(x, yt, color=COLORS["purple"], dash=True, width=1, label="slow post o2 (τy)")
         L["pre"] = lines(x, yt, color=COLORS["blue"], width=1)
         L["post"] = lines(x, yt, color=COLORS["orange"], width=1)
-        f1 = fig("traces", [L[k] for k in ("w", "w_bounds", "pre_trace", "post_trace", "pre", "post")],
+        f1 = fig("traces", [L[k] for k in ("w", "w_bounds", "pre_trace", "post_trace", "pre_trace_x",
+                                           "post_trace_y", "pre", "post")],
                  [x_axis(x, "time (ms)"), y_axis(yt, "traces (ticks: pre low, post high)"),
                   y_axis(yw, "weight w", side="right")],
                  title="Pairing protocol", height=300)
@@ -51,11 +86,59 @@ class STDPPanel(Panel):
         f2 = fig("window", [L[k] for k in ("window_line", "window", "window_analytic", "delta_t_marker", "zero")],
                  [x_axis(xw, "Δt = t_post − t_pre (ms)"), y_axis(yd, "Δw per pair")],
                  title="STDP window", height=300)
-        self.figures.update(traces=f1, window=f2)
-        f1.layout.width = f2.layout.width = "100%"
-        return W.HBox([W.Box([f1], layout=W.Layout(width="60%", min_width="320px")),
-                       W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],
-                      layout=W.Layout(flex_flow="row wrap", width="100%"))
+        f3, side = self._build_freq()
+        self.figures.update(traces=f1, window=f2, freq=f3)
+        f1.layout.width = f2.layout.width = f3.layout.width = "100%"
+        pairing = W.HBox([W.Box([f1], layout=W.Layout(width="60%", min_width="320px")),
+                          W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],
+                         layout=W.Layout(flex_flow="row wrap", width="100%"))
+        freq = W.HBox([W.Box([f3], layout=W.Layout(width="65%", min_width="340px")), side],
+                      layout=W.Layout(flex_flow="row wrap", width="100%", align_items="center"))
+        # lazy: the frequency figure is laid out when first shown, never while hidden
+        views = LazyTab([pairing, freq], ["Pairing & window", "Frequency dependence"],
+                        layout=W.Layout(width="100%"))
+        views.add_class("stpx-views")
+        return views
+
+    def _build_freq(self):
+        """Δw against pairing rate at ±10 ms: the model (one two-row Lines mark) and the data."""
+        L, d = self.lines, SJOSTROM_2001
+        xs, ys = LogScale(min=_FREQ_X[0], max=_FREQ_X[1]), LinearScale()
+        plus, minus = COLORS["blue"], COLORS["red"]
+        L["freq_plus"] = L["freq_minus"] = lines(xs, ys, color=[plus, minus], width=2)
+        self.rows.update(freq_plus=0, freq_minus=1)
+        i_plus, i_minus = int(np.argmax(d.delta_t_ms > 0)), int(np.argmax(d.delta_t_ms < 0))
+        bx, by = zip(*(_error_bars(d.rates_hz, d.mean[:, i], d.sem[:, i]) for i in (i_plus, i_minus)))
+        L["data_sem"] = lines(xs, ys, color=[plus, minus], width=1.5)
+        L["data_sem"].x, L["data_sem"].y = np.stack(bx), np.stack(by)
+        L["data_plus"] = Scatter(x=d.rates_hz.astype(np.float32), y=d.mean[:, i_plus].astype(np.float32),
+                                 scales={"x": xs, "y": ys}, colors=[plus], default_size=48, marker="circle")
+        L["data_minus"] = Scatter(x=d.rates_hz.astype(np.float32), y=d.mean[:, i_minus].astype(np.float32),
+                                  scales={"x": xs, "y": ys}, colors=[minus], default_size=48, marker="square")
+        L["freq_zero"] = lines(xs, ys, color=COLORS["grey"], width=1)
+        L["freq_zero"].x, L["freq_zero"].y = np.array(_FREQ_X, np.float32), np.zeros(2, np.float32)
+        ax = x_axis(xs, "pairing rate (Hz)")
+        ax.tick_values = np.array([0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50], dtype=float)
+        f = fig("freq", [L[k] for k in ("freq_zero", "freq_plus", "data_sem", "data_plus", "data_minus")],
+                [ax, y_axis(ys, f"Δw after {d.n_pairs} pairings (data: Δw/w)")],
+                title="Frequency dependence, Δt = ±10 ms", height=320)
+        self._freq_y = ys
+        legend = W.HTML("".join([
+            _swatch(plus, "model, Δt = +10 ms"), _swatch(minus, "model, Δt = −10 ms"),
+            _swatch(plus, "data, Δt = +10 ms (mean ± SEM)", "&#9679;"),
+            _swatch(minus, "data, Δt = −10 ms (mean ± SEM)", "&#9632;")]))
+        legend.add_class("stpx-freq-legend")
+        cite = W.HTML(f"<small>Data: {html.escape(d.citation)}. Model: Δw of the current rule after "
+                      f"{d.n_pairs} pairings (w0 from the slider; with bounds = none Δw does not depend "
+                      "on w0 and is compared with the fractional change, as in Pfister &amp; Gerstner "
+                      "2006).</small>")
+        cite.add_class("stpx-freq-citation")
+        cite.add_class("stpx-citation")
+        side = W.VBox([legend, cite], layout=W.Layout(width="30%", min_width="220px", padding="0 0 0 8px"))
+        return f, side
+
+    def _inactive(self, v):
+        return {"w_min", "w_max"} if v.get("bounds") == "none" else set()
 
     def _plot_data(self, r, v):
         t = r["t"]
@@ -64,8 +147,9 @@ class STDPPanel(Panel):
         xx, yy = dec(t, r["w"])
         d["w"] = {"x": xx, "y": yy}
         d["w_bounds"] = {"x": np.array([0, T, np.nan, 0, T], np.float32),
-                         "y": np.array([v["w_min"], v["w_min"], np.nan, v["w_max"], v["w_max"]], np.float32)}
-        for k in ("pre_trace", "post_trace"):
+                         "y": np.array([v["w_min"], v["w_min"], np.nan, v["w_max"], v["w_max"]], np.float32),
+                         "visible": v["bounds"] != "none"}
+        for k in ("pre_trace", "post_trace", "pre_trace_x", "post_trace_y"):
             xx, yy = dec(t, r[k])
             d[k] = {"x": xx, "y": yy}
         xx, yy = ticks(t[r["pre"] > 0.5], -0.8, -0.5)
@@ -86,8 +170,21 @@ class STDPPanel(Panel):
         dt = v["delta_t_ms"]
         d["delta_t_marker"] = {"x": np.array([dt, dt], np.float32), "y": np.array([lo - pad, hi + pad], np.float32)}
         d["zero"] = {"x": np.array([-100, 100], np.float32), "y": np.zeros(2, np.float32)}
+        # frequency view: columns of freq_dw follow freq_delta_t (+10, -10 ms); rows of the mark
+        dts = np.asarray(r["freq_delta_t"])
+        dw = np.asarray(r["freq_dw"], np.float32)
+        d["freq_plus"] = {"x": np.asarray(r["freq_rates"], np.float32),
+                          "y": np.stack([dw[:, int(np.argmax(dts > 0))], dw[:, int(np.argmax(dts < 0))]])}
         return d
+
+    @property
+    def _marks(self):
+        return {"_freq_y": self._freq_y}
 
     def _summary(self, r):
         w = r["w"]
-        return f"Δw total {w[-1] - w[0]:+.4f} (w {w[0]:.3f} → {w[-1]:.3f}) · {r['pairs_in_window']} pairs"
+        dts, dw = np.asarray(r["freq_delta_t"]), np.asarray(r["freq_dw"])
+        hi = int(np.argmax(r["freq_rates"]))
+        return (f"Δw total {w[-1] - w[0]:+.4f} (w {w[0]:.3f} → {w[-1]:.3f}) · {r['pairs_in_window']} pairs · "
+                f"60 pairings at {r['freq_rates'][hi]:g} Hz: Δw {dw[hi, int(np.argmax(dts > 0))]:+.3f} (+10 ms), "
+                f"{dw[hi, int(np.argmax(dts < 0))]:+.3f} (−10 ms)")
