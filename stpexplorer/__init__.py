@@ -13,7 +13,7 @@ _FIT_NAMES = ("AmplitudeData", "FitResult", "connections_from_csv", "fit_many", 
 
 __version__ = "0.1.0"
 
-_UI_NAMES = ("Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel")
+_UI_NAMES = ("Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel", "FitPanel")
 
 __all__ = list(_engine_all) + list(_FIT_NAMES) + list(_UI_NAMES) + ["__version__"]
 

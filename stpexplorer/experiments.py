@@ -161,7 +161,7 @@ def _stp_train(v) -> np.ndarray:
 
 def _simulate_stp(v: dict) -> dict:
     spikes = _stp_train(v)
-    p = eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], W=v["W"])
+    p = eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], W=v["W"], f=stp_f(v))
     tr = eng.simulate_stp(p, spikes, dt_ms=v["dt_ms"], method=v["method"])
     u, x, wdyn, rel = (np.asarray(a) for a in (tr.u, tr.x, tr.wdyn, tr.release))
     t = np.arange(spikes.size) * v["dt_ms"]
@@ -181,15 +181,31 @@ def _simulate_stp(v: dict) -> dict:
                 rates=STP_RATES, release_star_curve=curve, r_lim_hz=r_lim)
 
 
+# Controls of the synapse shared by the STP and Fit panels (declared once)
+U_CONTROL = Control("U", 0.5, 0.01, 1.0, unit="", label="U", step=0.01, help="baseline release fraction")
+TAU_F_CONTROL = Control("tau_f", 0.0, 1.0, 5000.0, kind="log", unit="ms", label="τf", zero_ok=True,
+                        help="facilitation time constant (0 = off)")
+TAU_D_CONTROL = Control("tau_d", 800.0, 1.0, 5000.0, kind="log", unit="ms", label="τd", zero_ok=True,
+                        help="depression time constant (0 = off)")
+#: the facilitation increment of the extended TM (u jumps by f(1 − u)): tied to U (f = U, the
+#: classic model, STPParams(f=None)) or a free value (the f slider applies only then)
+F_MODE_CONTROL = Control("f_mode", "tied to U", kind="choice", options=("tied to U", "free"), label="f",
+                         help="facilitation increment: f = U (classic TM) or a free value (extended TM)")
+F_CONTROL = Control("f", 0.2, 0.01, 1.0, label="f", step=0.01,
+                    help="facilitation increment: u jumps by f(1 − u) at each spike")
+
+
+def stp_f(v: dict):
+    """STPParams' f for ``v``: None (f = U, bit for bit the classic model) unless f_mode is "free"."""
+    return v["f"] if v.get("f_mode") == "free" else None
+
+
 STP = Experiment(
     "stp", "Short-term plasticity",
     (
-        Control("U", 0.5, 0.01, 1.0, unit="", label="U", step=0.01, help="baseline release fraction"),
-        Control("tau_f", 0.0, 1.0, 5000.0, kind="log", unit="ms", label="τf", zero_ok=True,
-                help="facilitation time constant (0 = off)"),
-        Control("tau_d", 800.0, 1.0, 5000.0, kind="log", unit="ms", label="τd", zero_ok=True,
-                help="depression time constant (0 = off)"),
+        U_CONTROL, TAU_F_CONTROL, TAU_D_CONTROL,
         Control("W", 1.0, 0.0, 2.0, label="W", step=0.01, help="absolute efficacy"),
+        F_MODE_CONTROL, F_CONTROL,
         Control("protocol", "regular", kind="choice", options=("regular", "poisson", "paired")),
         Control("rate_hz", 20.0, 0.5, 200.0, kind="log", unit="Hz", label="rate"),
         Control("n_spikes", 8, 1, 40, kind="int", label="spikes"),
@@ -420,7 +436,45 @@ CIRCUIT = Experiment(
     description="Poisson inputs through STP synapses onto an adaptive LIF neuron with STDP",
 )
 
-EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT)}
+# ---------------------------------------------------------------------------------------
+# Fit: recorded (or mystery) amplitude trains against the TM prediction of the sliders
+
+def simulate_fit(v: dict, data=None) -> dict:
+    """Prediction of the slider values for ``data`` (default: the mystery synapse of ``v``).
+
+    Flat arrays over every (protocol, spike) in data order: ``protocol`` (index), ``time_ms``
+    (from the protocol's first spike), ``mean``, ``sem``, ``count`` (observations), ``prediction``
+    (W·u_n·x_n); ``sse`` over all observations (amplitude units²) and ``n_obs``."""
+    from .mystery import mystery_data, summary
+
+    if data is None:
+        data = mystery_data(v["mystery"], v["seed"])
+    s = summary(data, {**v, "f": stp_f(v)})
+    cat = np.concatenate
+    t_end = max(float(t[-1]) for t in s.times)
+    return dict(t=np.array([0.0, max(t_end, 1.0)]),
+                protocol=cat([np.full(t.size, i) for i, t in enumerate(s.times)]),
+                time_ms=cat(s.times), mean=cat(s.means), sem=cat(s.sems), count=cat(s.counts),
+                prediction=cat(s.predictions), sse=s.sse, n_obs=s.n_obs)
+
+
+FIT = Experiment(
+    "fit", "Fit",
+    (
+        Control("mystery", "depressing", kind="choice", options=("depressing", "facilitating"),
+                help="which kind of hidden synapse (replaces uploaded data)"),
+        Control("seed", 0, 0, 999, kind="int", label="mystery seed",
+                help="draws the hidden parameters and the quantal noise (replaces uploaded data)"),
+        U_CONTROL, TAU_F_CONTROL, TAU_D_CONTROL,
+        Control("W", 100.0, 0.001, 100000.0, kind="log", label="W",
+                help="amplitude scale in the data's units: the first amplitude from rest is W·U"),
+        F_MODE_CONTROL, F_CONTROL,
+    ),
+    simulate_fit, per_step=(),
+    description="Amplitude trains (a mystery synapse or an uploaded CSV) against the TM prediction",
+)
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT, FIT)}
 
 
 def get_experiment(name: str) -> Experiment:

@@ -218,7 +218,9 @@ def test_every_control_over_its_range_changes_and_matches_marks(key):
         else:
             values = range_values(c)
         base = exp.defaults()
-        if c.name in p._inactive(base):  # make it apply (e.g. seed -> Poisson protocol)
+        if key == "stp" and c.name in ("f_mode", "f"):  # f acts with facilitation on (τf > 0), the slider when free
+            p.set_values(tau_f=200.0, f_mode="free" if c.name == "f" else "tied to U")
+        elif c.name in p._inactive(base):  # make it apply (e.g. seed -> Poisson protocol)
             proto = next(o for o in ("poisson", "paired", "regular") if c.name not in p._inactive({"protocol": o}))
             p.set_values(protocol=proto)
         if (key, c.name) == ("stdp", "w_min"):  # keep w_max > w_min over w_min's range
@@ -458,10 +460,11 @@ def test_explorer_plots_hidden_tabs_when_selected_or_in_the_background():
 def test_explorer_tabs():
     e = Explorer()
     assert e.wait_ready(timeout=120)
-    assert [e.get_title(i) for i in range(4)] == ["Short-term plasticity", "Thresholds", "STDP", "Synapse lab"]
-    assert list(e.panels) == ["stp", "threshold", "stdp", "circuit"]
+    assert [e.get_title(i) for i in range(5)] == ["Short-term plasticity", "Thresholds", "STDP", "Synapse lab",
+                                                  "Fit"]
+    assert list(e.panels) == ["stp", "threshold", "stdp", "circuit", "fit"]
     assert [type(p).__name__ for p in e.panels.values()] == ["STPPanel", "ThresholdPanel", "STDPPanel",
-                                                              "CircuitPanel"]
+                                                              "CircuitPanel", "FitPanel"]
     assert list(e.children) == list(e.tabs.values())
     for i, (k, p) in enumerate(e.panels.items()):
         e.selected_index = i
@@ -545,5 +548,5 @@ def test_explorer_sends_widget_messages_from_the_main_thread_only(monkeypatch):
     for i, (k, p) in enumerate(e.panels.items()):
         e.selected_index = i
         assert e.tabs[k].children == (p.widget,)
-        assert snapshot(p) == snapshot(PANELS[k]()), f"{k}: first showing != a fresh panel"
+        assert snapshot(p) == snapshot(type(p)()), f"{k}: first showing != a fresh panel"
     assert threads and all(t is threading.main_thread() for t in threads)

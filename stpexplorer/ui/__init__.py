@@ -1,14 +1,15 @@
 """Widget panels of stpexplorer (ipywidgets 8 + bqplot 0.13), see docs/ui_contract.md.
 
-``Explorer`` (a Tab of the four panels), ``STPPanel``, ``ThresholdPanel``,
-``STDPPanel``, ``CircuitPanel``; all panels share :class:`~stpexplorer.ui._base.Panel`.
+``Explorer`` (a Tab of the panels), ``STPPanel``, ``ThresholdPanel``,
+``STDPPanel``, ``CircuitPanel``, ``FitPanel``; all panels share :class:`~stpexplorer.ui._base.Panel`.
 """
 
 from ._base import Panel
 from .circuit import CircuitPanel
 from .explorer import Explorer
+from .fit import FitPanel
 from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
 
-__all__ = ["Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel", "Panel"]
+__all__ = ["Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel", "FitPanel", "Panel"]

@@ -1,4 +1,4 @@
-"""The explorer: the four panels in a Tab, in the order and with the titles of the contract."""
+"""The explorer: the panels in a Tab, in the order and with the titles of the contract."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..experiments import EXPERIMENTS
 from .circuit import CircuitPanel
+from .fit import FitPanel
 from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
@@ -16,8 +17,10 @@ from ._tabs import LazyTab
 
 __all__ = ["Explorer", "PANELS", "TITLES", "warm_up", "enable_compile_cache"]
 
-PANELS = {"stp": STPPanel, "threshold": ThresholdPanel, "stdp": STDPPanel, "circuit": CircuitPanel}
-TITLES = {"stp": "Short-term plasticity", "threshold": "Thresholds", "stdp": "STDP", "circuit": "Synapse lab"}
+PANELS = {"stp": STPPanel, "threshold": ThresholdPanel, "stdp": STDPPanel, "circuit": CircuitPanel,
+          "fit": FitPanel}
+TITLES = {"stp": "Short-term plasticity", "threshold": "Thresholds", "stdp": "STDP", "circuit": "Synapse lab",
+          "fit": "Fit"}
 
 
 def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
@@ -51,7 +54,7 @@ def warm_up(keys=tuple(PANELS)) -> None:
 
 
 class Explorer(LazyTab):
-    """``Tab`` of the four panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit"}.
+    """``Tab`` of the panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit", "fit"}.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
     compilation. Every widget message comes from the kernel's main thread: the hidden

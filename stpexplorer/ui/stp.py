@@ -2,6 +2,9 @@
 
 Figures
 -------
+The facilitation increment f (extended TM) is tied to U by default (``f_mode`` "tied to U":
+STPParams(f=None), the classic model bit for bit); "free" shows the f slider.
+
 ``stpx-fig-traces``  u(t), x(t), Wdyn(t) on one time axis, the release at each spike
                      (dots), the analytic steady-state levels u*, x*, release* (dashed)
                      and the presynaptic spikes (ticks under the traces).
@@ -36,7 +39,7 @@ class STPPanel(Panel):
     """Tsodyks–Markram STP: traces, per-spike ratios and steady state vs rate."""
 
     key = "stp"
-    groups = [("Synapse", ["U", "tau_f", "tau_d", "W", "method"]),
+    groups = [("Synapse", ["U", "tau_f", "tau_d", "W", "f_mode", "f", "method"]),
               ("Protocol", ["protocol", "rate_hz", "n_spikes", "probe_delay_ms", "interval_ms", "seed",
                             "dt_ms", "duration_ms"])]
 
@@ -94,12 +97,25 @@ class STPPanel(Panel):
         return views
 
     def _inactive(self, v):
+        tied = {"f"} if v.get("f_mode") != "free" else set()
         proto = v.get("protocol")
         if proto == "poisson":
-            return {"n_spikes", "probe_delay_ms", "interval_ms"}
+            return tied | {"n_spikes", "probe_delay_ms", "interval_ms"}
         if proto == "paired":
-            return {"rate_hz", "n_spikes", "probe_delay_ms", "seed"}
-        return {"interval_ms", "seed"}
+            return tied | {"rate_hz", "n_spikes", "probe_delay_ms", "seed"}
+        return tied | {"interval_ms", "seed"}
+
+    def load_preset(self, name: str):
+        """As :meth:`Panel.load_preset`; a preset without an f ties f to U again (the published
+        parameter sets are classic TM synapses), so the plot never depends on an earlier f."""
+        try:
+            vals = self.experiment.preset_values(name)
+        except ValueError:
+            return super().load_preset(name)  # shows the message and raises
+        if "f" not in vals and self.sliders["f_mode"].value != "tied to U":
+            with self._quiet():
+                self.sliders["f_mode"].value = "tied to U"
+        return super().load_preset(name)
 
     def _plot_data(self, r, v):
         t = r["t"]

@@ -57,6 +57,7 @@ TABS = {
     "Thresholds": "threshold",
     "STDP": "stdp",
     "Synapse lab": "circuit",
+    "Fit": "fit",
 }
 
 # Console/page messages that are known to be harmless.  Anything else that is an uncaught

@@ -1,0 +1,175 @@
+"""Headless tests of the STP panel's f control and of the Fit panel (stpexplorer.ui.FitPanel)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+pytest.importorskip("bqplot")
+
+from stpexplorer import engine as eng  # noqa: E402
+from stpexplorer.experiments import EXPERIMENTS  # noqa: E402
+from stpexplorer.fit import AmplitudeData, release_fraction  # noqa: E402
+from stpexplorer.mystery import hidden_params, mystery_data  # noqa: E402
+from stpexplorer.ui import FitPanel, STPPanel  # noqa: E402
+
+
+# ----------------------------------------------------------------------------- STP panel: f
+
+def _engine_run(values, f):
+    s = eng.regular_train(values["rate_hz"], values["n_spikes"], probe_delay_ms=values["probe_delay_ms"],
+                          duration_ms=2000.0, dt_ms=0.1)
+    p = eng.STPParams(U=values["U"], tau_f=values["tau_f"], tau_d=values["tau_d"], W=values["W"], f=f)
+    return eng.simulate_stp(p, s, dt_ms=0.1), np.flatnonzero(s)
+
+
+def test_stp_f_tied_to_u_is_todays_model_bit_for_bit():
+    p = STPPanel(U=0.2, tau_f=300.0, tau_d=400.0)
+    assert p.values["f_mode"] == "tied to U" and p.sliders["f"].layout.display == "none"  # hidden while tied
+    tr, idx = _engine_run(p.values, None)  # STPParams without f: the classic model
+    for k in ("u", "x", "wdyn", "release"):
+        np.testing.assert_array_equal(p.result[k], np.asarray(getattr(tr, k)), err_msg=k)
+    # the f slider's value does not matter while f is tied
+    before = {k: p.result[k].copy() for k in ("u", "release")}
+    p.set_values(f=0.9)
+    for k, v in before.items():
+        np.testing.assert_array_equal(p.result[k], v)
+
+
+def test_stp_free_f_changes_the_traces_as_the_engine_says():
+    p = STPPanel(U=0.2, tau_f=300.0, tau_d=400.0)
+    tied = p.result["release_at_spikes"].copy()
+    p.set_values(f_mode="free")
+    p.set_values(f=0.05)  # one control moved: the status names it
+    assert p.error == "" and p.sliders["f"].layout.display is None  # shown when free
+    tr, idx = _engine_run(p.values, 0.05)
+    np.testing.assert_array_equal(p.result["release"], np.asarray(tr.release))
+    # the event-driven recursion of the extended TM, u_{n+1} = U + (u_n + f(1 − u_n) − U) e^{−Δ/τf}
+    isi = np.diff(np.concatenate([[idx[0]], idx])) * 0.1
+    want = release_fraction(eng.STPParams(U=0.2, tau_f=300.0, tau_d=400.0, f=0.05), isi)
+    np.testing.assert_allclose(p.result["release_at_spikes"], want, rtol=2e-5)
+    assert p.result["release_at_spikes"][1] < tied[1]  # a smaller increment facilitates less
+    assert "f=0.05" in p._status.value
+    p.load_preset("TPM98 facilitating")  # a published (classic TM) preset ties f to U again
+    assert p.values["f_mode"] == "tied to U"
+
+
+# ----------------------------------------------------------------------------- Fit panel
+
+def _sse(data: AmplitudeData, v: dict) -> float:
+    f = v["f"] if v["f_mode"] == "free" else None
+    p = eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], f=f)
+    return float(sum(np.nansum((pr.amplitudes - v["W"] * release_fraction(p, pr.isi_ms)) ** 2)
+                     for pr in data.protocols))
+
+
+def _status_sse(panel) -> float:
+    return float(panel._status.value.split("SSE ")[1].split()[0])
+
+
+def _upload(panel, text, name="rec.csv"):
+    up = {"name": name, "type": "text/csv", "size": len(text), "content": memoryview(text.encode()),
+          "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}
+    panel.files.upload.value = (up,)
+
+
+def test_fit_panel_presets_are_two_mysteries_that_change_the_plot():
+    p = FitPanel()
+    assert {"mystery: depressing", "mystery: facilitating"} <= set(p.presets)
+    y0 = np.asarray(p.lines["mean"].y).copy()
+    p.load_preset("mystery: facilitating")
+    assert p.error == "" and not np.array_equal(np.asarray(p.lines["mean"].y), y0)
+    assert p.data is mystery_data("facilitating", 0)
+
+
+@pytest.mark.parametrize("kind", ["depressing", "facilitating"])
+def test_mystery_fit_recovers_the_hidden_parameters_within_its_intervals(kind):
+    p = FitPanel()
+    p.load_preset(f"mystery: {kind}")
+    res = p.fit()
+    hid = hidden_params(kind, 0)
+    for n in ("U", "tau_f", "tau_d", "W"):
+        lo, hi = res.ci[n]
+        assert lo <= hid[n] <= hi, (kind, n, hid[n], (lo, hi))
+    # the sliders start at the fit: their SSE is the fit's
+    for n in ("U", "tau_d", "W"):
+        assert p.values[n] == pytest.approx(res.values[n], rel=1e-9)
+    assert _status_sse(p) == pytest.approx(res.sse, rel=1e-3)
+    assert "95 % interval" in p.table.value and "<th>hidden</th>" not in p.table.value
+    p.reveal(True)
+    assert "<th>hidden</th>" in p.table.value and f"{hid['tau_d']:.4g}" in p.table.value
+
+
+def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
+    p = FitPanel()
+    data = p.data
+    for vals in (dict(U=0.3), dict(tau_d=300.0), dict(W=80.0), dict(tau_f=100.0), dict(f_mode="free", f=0.1)):
+        y0 = np.asarray(p.lines["prediction"].y).copy()
+        p.set_values(**vals)
+        assert p.error == ""
+        assert not np.array_equal(np.asarray(p.lines["prediction"].y), y0), vals
+        want = _sse(data, p.values)
+        assert p.result["sse"] == pytest.approx(want, rel=1e-12)
+        assert _status_sse(p) == pytest.approx(want, rel=1e-3)
+    # the drawn prediction of the first protocol is W·u_n·x_n at its spike times
+    pr = data.protocols[0]
+    v = p.values
+    want = v["W"] * release_fraction(eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], f=v["f"]),
+                                     pr.isi_ms)
+    np.testing.assert_allclose(np.asarray(p.lines["prediction"].y)[0, :pr.isi_ms.size], want, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(p.lines["prediction"].x)[0, :pr.isi_ms.size], pr.times_ms)
+
+
+def _csv(data: AmplitudeData) -> str:
+    rows = ["protocol,sweep,spike,isi_ms,amplitude"] + [f"{a},{b},{c},{d:g},{e:.6g}" for a, b, c, d, e in
+                                                        data.to_records()]
+    return "\n".join(rows) + "\n"
+
+
+def test_uploading_a_csv_loads_and_fits_it():
+    p = FitPanel(files="browser")
+    data = mystery_data("facilitating", 3)
+    _upload(p, _csv(data))
+    assert p.error == "" and p.files.upload.value == ()
+    assert p.data.names == data.names and "rec.csv" in p._status.value
+    np.testing.assert_allclose(p.data.protocols[1].amplitudes, data.protocols[1].amplitudes, rtol=1e-5)
+    assert p.fit_result is not None and p.values["U"] == pytest.approx(p.fit_result.values["U"])
+    assert _status_sse(p) == pytest.approx(_sse(p.data, p.values), rel=1e-3)
+    # downloads: the fit as JSON, the predictions as CSV
+    p.files.save_button.click()
+    assert "fit-result.json" in p.files.download.value
+    doc = json.loads(p._json_text())
+    assert doc["fit"]["params"]["U"] == pytest.approx(p.fit_result.values["U"]) and doc["panel"] == "fit"
+    p.files.csv_button.click()
+    assert "fit-predictions.csv" in p.files.download.value
+    lines = p._csv_text().splitlines()
+    assert lines[0].startswith("protocol,spike,isi_ms") and len(lines) == 1 + sum(
+        pr.isi_ms.size for pr in data.protocols)
+    # choosing a mystery again replaces the upload
+    p.set_values(seed=5)
+    assert p.data is mystery_data(p.values["mystery"], 5) and p.fit_result is None
+
+
+@pytest.mark.parametrize("text, match", [
+    ("protocol,sweep,spike,isi_ms,amplitude\nA,0,0,0,1.0\nA,0,1,50,abc\n", "'abc' is not a number"),
+    ("protocol,sweep,spike,isi_ms,amplitude\nA,0,0,0,1.0\nA,0,1,-5,0.5\n", "isi"),
+    ("", "empty"),
+])
+def test_a_bad_csv_names_the_problem_and_keeps_the_last_good_state(text, match):
+    p = FitPanel(files="browser")
+    p.set_values(U=0.4)
+    before = (p.data, dict(p.values), np.asarray(p.lines["prediction"].y).copy(), p.n_runs)
+    _upload(p, text, "bad.csv")
+    assert match in p.error and "bad.csv" in p.error, p.error
+    assert p.data is before[0] and p.values == before[1] and p.n_runs == before[3]
+    np.testing.assert_array_equal(np.asarray(p.lines["prediction"].y), before[2])
+
+
+def test_fit_experiment_runs_from_the_registry_without_widgets():
+    res = EXPERIMENTS["fit"].run({"mystery": "depressing", "seed": 0, "U": 0.5})
+    assert res["prediction"][0] == pytest.approx(50.0)  # W·U from rest
+    assert res["sse"] == pytest.approx(_sse(mystery_data("depressing", 0), EXPERIMENTS["fit"].validate({"U": 0.5})))
