@@ -10,7 +10,7 @@ A class fits it by hand with the sliders, then with :func:`~stpexplorer.fit.fit_
 >>> d.names
 ('10 Hz', '20 Hz + recovery', '50 Hz')
 >>> s = summary(d, dict(U=0.5, tau_f=0.0, tau_d=800.0, W=100.0, f=None))
->>> round(s.predictions[0][0], 6)   # first spike from rest: W·U
+>>> round(float(s.predictions[0][0]), 6)   # first spike from rest: W·U
 50.0
 """
 
