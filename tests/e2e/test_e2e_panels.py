@@ -32,17 +32,7 @@ def explorer(browser_context, get_voila):
     pg = browser_context.new_page()
     pg.errors = H.PageErrors(pg)
     try:
-        try:
-            H.open_voila(pg, server, H.panel_sel("stp"), timeout=120_000)
-        except Exception as first:  # once in ~5 CI runs the page never rendered: record, reload once
-            H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(Exception):
-                pg.screenshot(path=str(H.ARTIFACTS / "explorer-first-load-failed.png"), full_page=True)
-            (H.ARTIFACTS / "explorer-first-load-failed.txt").write_text(
-                f"{first!r}\n--- console ---\n{pg.errors.report()}\n--- server ---\n{server.log_tail()}")
-            print(f"explorer page did not render on first load ({first!r}); reloading once, "
-                  f"details in {H.ARTIFACTS / 'explorer-first-load-failed.txt'}")
-            H.open_voila(pg, server, H.panel_sel("stp"), timeout=120_000)
+        H.open_voila(pg, server, H.panel_sel("stp"), timeout=120_000)
         yield pg, server
     finally:
         H.close_page(pg)
