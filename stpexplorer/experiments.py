@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -465,7 +465,8 @@ FIT = Experiment(
                 help="which kind of hidden synapse (replaces uploaded data)"),
         Control("seed", 0, 0, 999, kind="int", label="mystery seed",
                 help="draws the hidden parameters and the quantal noise (replaces uploaded data)"),
-        U_CONTROL, TAU_F_CONTROL, TAU_D_CONTROL,
+        # τf starts on (50 ms): with it off, its first steps (1 ms) would change no amplitude visibly
+        U_CONTROL, replace(TAU_F_CONTROL, default=50.0), TAU_D_CONTROL,
         Control("W", 100.0, 0.001, 100000.0, kind="log", label="W",
                 help="amplitude scale in the data's units: the first amplitude from rest is W·U"),
         F_MODE_CONTROL, F_CONTROL,

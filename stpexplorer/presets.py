@@ -115,7 +115,7 @@ PRESETS.update({p.name: p for p in [
 
 # Fit panel: mystery synapses (stpexplorer.mystery). The hidden parameters come from the seed; the
 # preset sets the data (kind, seed) and the sliders' neutral starting guess, for a class to fit by hand.
-_FIT_START = dict(U=0.5, tau_f=0.0, tau_d=800.0, W=100.0, f_mode="tied to U", f=0.2)
+_FIT_START = dict(U=0.5, tau_f=50.0, tau_d=800.0, W=100.0, f_mode="tied to U", f=0.2)
 PRESETS.update({p.name: p for p in [
     Preset("mystery: depressing", ("fit",), dict(mystery="depressing", seed=0, **_FIT_START),
            "stpexplorer mystery synapse (synthetic): depressing, hidden parameters drawn from seed 0, "

@@ -106,6 +106,7 @@ def test_mystery_fit_recovers_the_hidden_parameters_within_its_intervals(kind):
 
 def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
     p = FitPanel()
+    assert p.sliders["f"].layout.display == "none"  # f tied to U: no f slider
     data = p.data
     for vals in (dict(U=0.3), dict(tau_d=300.0), dict(W=80.0), dict(tau_f=100.0), dict(f_mode="free", f=0.1)):
         y0 = np.asarray(p.lines["prediction"].y).copy()

@@ -249,6 +249,9 @@ class FitPanel(Panel):
         self.table.value = (f"<small>{html.escape(intro)}{notes}</small><table style='border-spacing: 10px 0'>"
                             f"{head}{''.join(rows)}</table>")
 
+    def _inactive(self, v):
+        return {"f"} if v.get("f_mode") != "free" else set()
+
     # -------------------------------------------------------------- plot
     def _plot_data(self, r, v):
         data = self._data if self._data is not None else mystery_data(v["mystery"], v["seed"])
