@@ -219,3 +219,36 @@ def test_bounds_none_hides_the_bounds():
     p.set_values(bounds="hard")
     assert p.lines["w_bounds"].visible is True
     assert "stpx-slider-w_min" in p.sliders["w_min"]._dom_classes
+
+
+def test_every_slider_step_changes_a_line_of_the_first_view():
+    """The browser shows the first view only (the frequency view is laid out when selected):
+    one step of each slider from the defaults must change a Lines mark drawn there."""
+    p = STDPPanel()
+    shown = {id(m) for k in ("traces", "window", "amplitudes") for m in p.figures[k].marks if isinstance(m, Lines)}
+
+    def snap():
+        return [np.asarray(m.y).tobytes() + np.asarray(m.x).tobytes()
+                for m in {id(m): m for m in p.lines.values()}.values() if id(m) in shown]
+    for name, w in p.sliders.items():
+        if not isinstance(w, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)):
+            continue
+        if f"stpx-slider-{name}" not in w._dom_classes:
+            continue
+        before = snap()
+        if isinstance(w, W.FloatLogSlider):
+            w.value = 10 ** (math.log10(w.value) + w.step)
+        else:
+            w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
+        assert snap() != before, name
+        p.set_values(**EXP.defaults())
+
+
+def test_effective_amplitudes_follow_the_slow_traces():
+    p = STDPPanel(A3_plus=0.0065, A3_minus=0.002, tau_x=300.0, tau_y=114.0)
+    v, r = p.values, p.result
+    _, ap = p.trace("amp_plus")
+    _, am = p.trace("amp_minus")
+    assert ap.max() == pytest.approx(v["A_plus"] + v["A3_plus"] * r["post_trace_y"].max(), rel=1e-6)
+    assert am.max() == pytest.approx(v["A_minus"] + v["A3_minus"] * r["pre_trace_x"].max(), rel=1e-6)
+    assert am.min() == pytest.approx(v["A_minus"], rel=1e-6)

@@ -10,6 +10,8 @@ Views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-views``)
 ``stpx-fig-traces``  the weight w(t) (right axis, bounds dashed; no bounds with bounds="none"),
                      the fast traces r1 (τ+), o1 (τ−), the slow traces r2 (τx), o2 (τy) dashed
                      (left axis) and the pre/post spikes as ticks
+``stpx-fig-amplitudes`` A2+ + A3+·o2(t) and A2− + A3−·r2(t): the amplitude a post / pre
+                     spike would apply now (per unit of r1 / o1)
 ``stpx-fig-window``  Δw(Δt) of an isolated pair simulated (dots) with the analytic curve
                      A+ e^{-Δt/τ+} / −A− e^{Δt/τ−} overlaid and the current Δt marked
 "Frequency dependence"
@@ -75,6 +77,14 @@ class STDPPanel(Panel):
                   y_axis(yw, "weight w", side="right")],
                  title="Pairing protocol", height=300)
         self._trace_y = yt
+        # what the next spike would change w by, per unit of the fast trace: the triplet terms
+        # make it grow with recent activity (and every triplet slider moves a visible line)
+        ya = LinearScale(min=0.0)
+        L["amp_plus"] = L["amp_minus"] = lines(x, ya, color=[COLORS["orange"], COLORS["blue"]],
+                                               label=["A2+ + A3+·o2 (post spike)", "A2− + A3−·r2 (pre spike)"])
+        self.rows.update(amp_plus=0, amp_minus=1)
+        fa = fig("amplitudes", [L["amp_plus"]], [x_axis(x, "time (ms)"), y_axis(ya, "amplitude")],
+                 title="Effective amplitudes (triplet terms grow with recent spikes)", height=190)
         xw, yd = LinearScale(min=-100.0, max=100.0), LinearScale()
         L["window"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": xw, "y": yd},
                               colors=[COLORS["blue"]], default_size=14, labels=["simulated pair"],
@@ -87,9 +97,9 @@ class STDPPanel(Panel):
                  [x_axis(xw, "Δt = t_post − t_pre (ms)"), y_axis(yd, "Δw per pair")],
                  title="STDP window", height=300)
         f3, side = self._build_freq()
-        self.figures.update(traces=f1, window=f2, freq=f3)
-        f1.layout.width = f2.layout.width = f3.layout.width = "100%"
-        pairing = W.HBox([W.Box([f1], layout=W.Layout(width="60%", min_width="320px")),
+        self.figures.update(traces=f1, window=f2, freq=f3, amplitudes=fa)
+        f1.layout.width = f2.layout.width = f3.layout.width = fa.layout.width = "100%"
+        pairing = W.HBox([W.VBox([f1, fa], layout=W.Layout(width="60%", min_width="320px")),
                           W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],
                          layout=W.Layout(flex_flow="row wrap", width="100%"))
         freq = W.HBox([W.Box([f3], layout=W.Layout(width="65%", min_width="340px")), side],
@@ -152,6 +162,10 @@ class STDPPanel(Panel):
         for k in ("pre_trace", "post_trace", "pre_trace_x", "post_trace_y"):
             xx, yy = dec(t, r[k])
             d[k] = {"x": xx, "y": yy}
+        amp = np.stack([v["A_plus"] + v["A3_plus"] * np.asarray(r["post_trace_y"], np.float64),
+                        v["A_minus"] + v["A3_minus"] * np.asarray(r["pre_trace_x"], np.float64)], axis=1)
+        xx, yy = dec(t, amp.astype(np.float32))
+        d["amp_plus"] = {"x": xx, "y": yy}
         xx, yy = ticks(t[r["pre"] > 0.5], -0.8, -0.5)
         d["pre"] = {"x": xx, "y": yy}
         xx, yy = ticks(t[r["post"] > 0.5], -0.45, -0.15)
