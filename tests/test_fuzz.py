@@ -159,3 +159,55 @@ def test_nothing_is_ever_executed_from_a_file():
             for p in root.rglob("*.py") for i, line in enumerate(p.read_text().splitlines(), 1)
             if forbidden.search(line) and not line.lstrip().startswith("#")]
     assert hits == []
+
+
+@st.composite
+def csv_texts(draw):
+    """A valid long-format recording with some cells, rows or the header damaged, or any text."""
+    if draw(st.booleans()):
+        return draw(st.text(max_size=300))
+    rows = [["protocol", "sweep", "spike", "isi_ms", "amplitude"]]
+    for sweep in range(2):
+        for spike in range(4):
+            rows.append(["20 Hz", str(sweep), str(spike), "0" if spike == 0 else "50", f"{1.0 - 0.1 * spike:.2f}"])
+    cell = st.one_of(st.text(max_size=8), st.sampled_from(["nan", "-inf", "inf", "", "-5", "1e400", "0x10", "1,5"]),
+                     st.floats(allow_nan=True, allow_infinity=True).map(repr))
+    for _ in range(draw(st.integers(1, 4))):
+        r = draw(st.integers(0, len(rows) - 1))
+        what = draw(st.sampled_from(["cell", "cell", "drop_cell", "dup_row", "drop_row"]))
+        if what == "cell":
+            rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(cell) if rows[r] else ""
+        elif what == "drop_cell" and rows[r]:
+            rows[r].pop()
+        elif what == "dup_row":
+            rows.append(list(rows[r]))
+        elif len(rows) > 1:
+            rows.pop(r)
+    return "\n".join(",".join(r) for r in rows) + "\n"
+
+
+@given(text=csv_texts())
+@FUZZ
+def test_csv_recordings_are_read_or_the_problem_is_named(tmp_path, text):
+    from stpexplorer.fit import AmplitudeData, connections_from_csv
+
+    path = tmp_path / "rec.csv"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        conns = connections_from_csv(path)
+    except ValueError as e:
+        assert str(e)
+    else:
+        assert conns and all(isinstance(d, AmplitudeData) for d in conns.values())
+
+
+@pytest.mark.parametrize("spike", ["17179869184.0", "9.223372036854776e+18", "10000"])
+def test_a_huge_spike_index_is_an_error_not_a_memory_error(tmp_path, spike):
+    """Found by the fuzz test above: the index sized an array (MemoryError, OverflowError)."""
+    from stpexplorer.fit import connections_from_csv
+
+    path = tmp_path / "rec.csv"
+    path.write_text("protocol,sweep,spike,isi_ms,amplitude\n20 Hz,0,0,0,1.0\n"
+                    f"20 Hz,0,{spike},50,0.9\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"row 3, column 'spike': must be an integer in \[0, 9999\]"):
+        connections_from_csv(path)

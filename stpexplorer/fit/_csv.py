@@ -46,10 +46,17 @@ def _number(v, where: str, column: str, *, missing_ok: bool) -> float:
         raise ValueError(f"{where}, column {column!r}: {txt!r} is not a number") from None
 
 
+#: largest spike index a file may give (a train of at most this many + 1 spikes): an index
+#: sizes the amplitude array, so a typo such as 1e10 must be an error, not a memory error
+MAX_SPIKE = 9_999
+
+
 def _int(v, where: str, column: str) -> int:
     x = _number(v, where, column, missing_ok=False)
     if not math.isfinite(x) or x != int(x) or x < 0:
         raise ValueError(f"{where}, column {column!r}: must be an integer >= 0, got {v!r}")
+    if column == "spike" and x > MAX_SPIKE:
+        raise ValueError(f"{where}, column 'spike': must be an integer in [0, {MAX_SPIKE}], got {v!r}")
     return int(x)
 
 
@@ -89,6 +96,7 @@ def _long_fast(header, body):
         return None
     ints = np.concatenate([sweep, spike])
     if not (np.all(np.isfinite(ints)) and np.all(ints >= 0) and np.all(ints == np.round(ints))
+            and np.all(spike <= MAX_SPIKE)
             and np.all(np.isfinite(isi)) and np.all(isi >= 0) and not np.any(np.isinf(amp))):
         return None
     prot = [p.strip() for p in cols["protocol"]]
