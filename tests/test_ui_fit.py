@@ -174,3 +174,16 @@ def test_fit_experiment_runs_from_the_registry_without_widgets():
     res = EXPERIMENTS["fit"].run({"mystery": "depressing", "seed": 0, "U": 0.5})
     assert res["prediction"][0] == pytest.approx(50.0)  # W·U from rest
     assert res["sse"] == pytest.approx(_sse(mystery_data("depressing", 0), EXPERIMENTS["fit"].validate({"U": 0.5})))
+
+
+def test_fit_and_reveal_buttons():
+    p = FitPanel()
+    p.load_preset("mystery: facilitating")
+    p.fit_button.click()
+    assert p.error == "" and p.fit_result is not None
+    assert p.fit_button.description == "Fit" and not p.fit_button.disabled
+    assert p.values["tau_f"] == pytest.approx(p.fit_result.values["tau_f"], rel=1e-9)
+    p.reveal_button.value = True
+    assert p.revealed and "<th>hidden</th>" in p.table.value
+    p.set_values(seed=1)  # another mystery: the fit and the reveal belong to the old one
+    assert p.fit_result is None and not p.revealed and "<th>hidden</th>" not in p.table.value

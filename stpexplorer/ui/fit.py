@@ -178,7 +178,13 @@ class FitPanel(Panel):
         with self._lock:
             v = self.values or self._read_values()
             model = "etm" if v["f_mode"] == "free" else "tm"
-            res = fit_stp(self.data, model=model, n_starts=N_STARTS, n_boot=N_BOOT, seed=0)
+            # the button says it is busy (widget messages leave the kernel at once); the first fit
+            # of a data shape compiles for a few seconds, later ones take a few hundredths
+            self.fit_button.disabled, self.fit_button.description = True, "Fitting…"
+            try:
+                res = fit_stp(self.data, model=model, n_starts=N_STARTS, n_boot=N_BOOT, seed=0)
+            finally:
+                self.fit_button.disabled, self.fit_button.description = False, "Fit"
             vals, notes = self._slider_values(res.values, model)
             self.fit_result, self._fit_notes = res, notes
             self.set_values(**vals)

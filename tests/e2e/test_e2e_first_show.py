@@ -16,7 +16,7 @@ import e2e_harness as H
 
 TITLES = list(H.TABS)
 #: an integer slider per panel that changes the plot (one step right, then back left)
-STEP_SLIDER = {"stp": "n_spikes", "threshold": "n_units", "stdp": "n_pairs", "circuit": "seed"}
+STEP_SLIDER = {"stp": "n_spikes", "threshold": "n_units", "stdp": "n_pairs", "circuit": "seed", "fit": "seed"}
 
 
 def test_tabs_are_right_on_first_showing_without_svg_errors(page, get_voila):
