@@ -3,6 +3,7 @@
     python -m tests.load.first_page --runs 30 --cache cold      # empty JAX cache each run
     python -m tests.load.first_page --runs 30 --cache warm      # a cache filled beforehand
     python -m tests.load.first_page --repo /path/to/other/checkout ...   # measure another tree
+    python -m tests.load.first_page --busy 2 ...       # with two busy CPUs, as on a loaded CI machine
 
 Each run starts ``stpexplorer app``'s Voila command (pre-heated kernel, culling) on a free
 loopback port, opens the dashboard in headless Chromium and waits (``--timeout`` s) until
@@ -61,6 +62,7 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--cache", choices=("cold", "warm"), default="cold")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds a page may take")
+    ap.add_argument("--busy", type=int, default=0, help="busy-loop processes to run alongside (a loaded CI machine)")
     ap.add_argument("--repo", type=Path, default=H.REPO, help="checkout whose notebook and package are served")
     args = ap.parse_args(argv)
     repo = args.repo.resolve()
@@ -75,6 +77,9 @@ def main(argv=None) -> int:
     artifacts = H.ARTIFACTS / "first-page" / f"{args.cache}-{int(time.time())}"
     warm_cache = root / "warm-cache"
     results = []
+    import subprocess
+
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
     with sync_playwright() as pw:
         ctx = H.launch_context(pw, str(root / "chromium"))
         try:
@@ -91,9 +96,11 @@ def main(argv=None) -> int:
         finally:
             ctx.close()
             H.stop_all_servers()
+            for b in busy:
+                b.kill()
     times = [r["s"] for r in results if r["ok"]]
     print(json.dumps({
-        "runs": len(results), "cache": args.cache, "repo": str(repo),
+        "runs": len(results), "cache": args.cache, "busy": args.busy, "repo": str(repo),
         "failures": sum(not r["ok"] for r in results),
         "first_plot_s_p50": round(statistics.median(times), 2) if times else None,
         "first_plot_s_max": round(max(times), 2) if times else None,
