@@ -72,7 +72,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
            "Adaptive threshold in the style of Bellec et al. (2018) NeurIPS, ALIF with beta*b = theta"),
     Preset("Tavanaei 2018 WTAS", ("threshold",), dict(thr_base=0.15, thr_gain=0.002, thr_jitter=0.05,
                                                       refract_ms=0.0),
-           "Tavanaei, Masquelier & Maida (2018) Neurocomputing 302:35 (1/n < theta0 << 0.5, eq. 26); ngclearn WTASCell"),
+           "Tavanaei, Masquelier & Maida (2018) Representation learning using event-based STDP, Neural Networks 105:294 (1/n < theta0 << 0.5); ngclearn WTASCell"),
 ]}
 
 # Triplet STDP (Pfister & Gerstner 2006, Table 4), tau_plus = 16.8 ms and tau_minus = 33.7 ms throughout.
