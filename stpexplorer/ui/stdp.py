@@ -83,7 +83,9 @@ class STDPPanel(Panel):
         L["amp_plus"] = L["amp_minus"] = lines(x, ya, color=[COLORS["orange"], COLORS["blue"]],
                                                label=["A2+ + A3+·o2 (post spike)", "A2− + A3−·r2 (pre spike)"])
         self.rows.update(amp_plus=0, amp_minus=1)
-        fa = fig("amplitudes", [L["amp_plus"]], [x_axis(x, "time (ms)"), y_axis(ya, "amplitude")],
+        ay = y_axis(ya, "amplitude")
+        ay.num_ticks = 4  # a short figure: the default ticks crowd
+        fa = fig("amplitudes", [L["amp_plus"]], [x_axis(x, "time (ms)"), ay],
                  title="Effective amplitudes (triplet terms grow with recent spikes)", height=190)
         xw, yd = LinearScale(min=-100.0, max=100.0), LinearScale()
         L["window"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": xw, "y": yd},
