@@ -259,6 +259,8 @@ def voila_command(
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         f"--MappingKernelManager.cull_connected={bool(cull_connected)}",
         "--MappingKernelManager.cull_busy=False",
+        # a kernel handed to a page is not culled before the page connects (see voila_kernels)
+        "--VoilaConfiguration.multi_kernel_manager_class=stpexplorer.voila_kernels.DashboardKernelManager",
     ]
     if preheat:
         cmd += ["--VoilaConfiguration.preheat_kernel=True",

@@ -42,3 +42,12 @@ def test_classroom_load_test_reports_one_json_line():
     assert rep["users"] == 2 and rep["errors"] == 0 and rep["moves"] >= 2
     assert rep["first_plot_s_max"] < 120 and rep["kernel_rss_mb_max"] > 50
     assert rep["kernels_after_close"] == 1  # only the pre-heated pool is left after culling
+
+
+def test_app_kernels_get_a_grace_period_when_they_leave_the_pool():
+    from stpexplorer.voila_kernels import DashboardKernelManager
+
+    cmd = cli.voila_command("x.ipynb", 8866)
+    assert ("--VoilaConfiguration.multi_kernel_manager_class="
+            "stpexplorer.voila_kernels.DashboardKernelManager") in cmd
+    assert callable(DashboardKernelManager.cull_kernel_if_idle)

@@ -42,10 +42,11 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
     return str(path)
 
 
-def warm_up(keys=tuple(PANELS)) -> None:
-    """Compile the experiments' default runs concurrently (XLA compiles without the GIL),
-    so that the panels' first runs hit the jit caches. Pure computation, no widgets."""
-    with ThreadPoolExecutor(max_workers=len(keys)) as ex:
+def warm_up(keys=tuple(PANELS), workers: int | None = None) -> None:
+    """Compile the experiments' default runs (``workers`` at a time, default all at once:
+    XLA compiles without the GIL), so that the panels' first runs hit the jit caches.
+    Pure computation, no widgets."""
+    with ThreadPoolExecutor(max_workers=max(1, workers or len(keys))) as ex:
         for f in [ex.submit(EXPERIMENTS[k].run, {}) for k in keys]:
             try:
                 f.result()
@@ -83,7 +84,9 @@ class Explorer(LazyTab):
         self._warm = None
         if warm:
             hidden = tuple(k for k in self.panels if k != first)
-            self._warm = threading.Thread(target=warm_up, args=(hidden,), name="stpx-warm", daemon=True)
+            # one compilation at a time: the visible tab keeps a core, and the kernel's peak
+            # memory stays that of one compilation (concurrent ones added up to ~1 GB)
+            self._warm = threading.Thread(target=warm_up, args=(hidden, 1), name="stpx-warm", daemon=True)
             self._warm.start()
 
     def _plot(self, i: int) -> None:
