@@ -425,15 +425,21 @@ class Panel:
         File box's plain name is used with its rules (:class:`~stpexplorer.files.LocalFiles`).
         In a served dashboard ``path`` must be None: a download link is offered instead
         and None is returned."""
+        return self._write("save_json", path, self._json_text, "application/json",
+                           self.files.offer_json, self.files.save_from_box)
+
+    def _write(self, what, path, text, mime, offer, from_box):
+        """Shared by save_json and export_csv: a download (served), the File box, or ``path``."""
         if path is None:
             if self.files.mode == "browser":
-                self.files.offer_json()
+                offer()
                 return None
-            return str(self.files.save_from_box())
-        self._local_only("save_json")
-        text = self._json_text()
-        Path(path).write_text(text, encoding="utf-8")
-        self.files.offer(Path(path).name, text, "application/json")
+            return str(from_box())
+        self._local_only(what)
+        body = text()
+        Path(path).write_text(body, encoding="utf-8")
+        if len(body) < 4_000_000:
+            self.files.offer(Path(path).name, body, mime)
         return str(path)
 
     def load_json(self, path=None):
@@ -468,17 +474,8 @@ class Panel:
     def export_csv(self, path=None):
         """Write the last good run's per-step traces as CSV (see :meth:`save_json` for
         ``path``; in a served dashboard a download link is offered)."""
-        if path is None:
-            if self.files.mode == "browser":
-                self.files.offer_csv()
-                return None
-            return str(self.files.export_from_box())
-        self._local_only("export_csv")
-        text = self._csv_text()
-        Path(path).write_text(text, encoding="utf-8")
-        if len(text) < 4_000_000:
-            self.files.offer(Path(path).name, text, "text/csv")
-        return str(path)
+        return self._write("export_csv", path, self._csv_text, "text/csv",
+                           self.files.offer_csv, self.files.export_from_box)
 
     # -------------------------------------------------------------- observers
     def _on_change(self, change):
