@@ -66,7 +66,7 @@ def _stop(proc) -> str:
 
 def test_no_command_means_lab(monkeypatch):
     seen = []
-    monkeypatch.setattr(cli, "cmd_lab", lambda args: seen.append(args) or 0)
+    monkeypatch.setattr(cli.servers, "cmd_lab", lambda args: seen.append(args) or 0)
     args = cli.build_parser().parse_args(["lab"])
     assert args.port == cli.LAB_PORT and args.ip == "127.0.0.1" and not args.no_browser
     assert cli.main([]) == 0 and seen[-1].command == "lab" and seen[-1].port == cli.LAB_PORT
@@ -449,8 +449,8 @@ def test_binder_start_exports_the_cache_and_execs():
 
 def test_lab_as_root_passes_allow_root_and_says_so(tmp_path, monkeypatch, capsys):
     seen = {}
-    monkeypatch.setattr(cli.os, "geteuid", lambda: 0, raising=False)
-    monkeypatch.setattr(cli, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
+    monkeypatch.setattr(cli.servers, "running_as_root", lambda: True)
+    monkeypatch.setattr(cli.servers, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
     rc = cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())])
     assert rc == 0 and "--ServerApp.allow_root=True" in seen["cmd"]
     assert "passing --allow-root" in capsys.readouterr().err
@@ -460,8 +460,8 @@ def test_lab_as_root_passes_allow_root_and_says_so(tmp_path, monkeypatch, capsys
 
 def test_lab_as_a_user_does_not_allow_root(tmp_path, monkeypatch, capsys):
     seen = {}
-    monkeypatch.setattr(cli.os, "geteuid", lambda: 1000, raising=False)
-    monkeypatch.setattr(cli, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
+    monkeypatch.setattr(cli.servers, "running_as_root", lambda: False)
+    monkeypatch.setattr(cli.servers, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
     assert cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())]) == 0
     assert "--ServerApp.allow_root=True" not in seen["cmd"]
     assert "allow-root" not in capsys.readouterr().err
