@@ -35,24 +35,33 @@ assert all(p.error == '' and p.result is not None for p in e.panels.values())
 print(t1, time.perf_counter() - t0)
 """
 
-#: (slider, low, high) moved back and forth per panel: values move every time
-SWEEPS = {
-    "stp": [("U", 0.05, 0.95), ("tau_d", 50.0, 2000.0), ("rate_hz", 2.0, 100.0)],
-    "threshold": [("thr_base", 0.05, 0.5), ("current_nA", 1.0, 5.0)],
-    "stdp": [("delta_t_ms", -50.0, 50.0), ("A_plus", 0.001, 0.05)],
-    "circuit": [("U", 0.05, 0.9), ("gain", 2.0, 30.0)],
-}
+
+def sweep_plan(key: str, n: int, n_controls: int = 3, seed: int = 0) -> list[tuple[str, float]]:
+    """``n`` (control, value) moves for panel ``key``: its first ``n_controls`` continuous
+    controls of the registry (linear or log sliders), values drawn uniformly (log-uniformly
+    for log sliders) over each slider's range, so values move every time."""
+    from .experiments import EXPERIMENTS
+
+    controls = [c for c in EXPERIMENTS[key].controls if c.kind in ("float", "log")][:n_controls]
+    if not controls:
+        raise ValueError(f"panel {key!r} has no continuous control to move")
+    rng = np.random.default_rng(seed)
+    plan = []
+    for i in range(n):
+        c = controls[i % len(controls)]
+        if c.kind == "log":
+            v = float(np.exp(rng.uniform(np.log(c.lo), np.log(c.hi))))
+        else:
+            v = float(rng.uniform(c.lo, c.hi))
+        plan.append((c.name, v))
+    return plan
 
 
 def slider_latency(key: str, n: int = 120) -> np.ndarray:
     from .ui.explorer import PANELS
 
     panel = PANELS[key]()
-    rng = np.random.default_rng(0)
-    plan = []
-    for i in range(n + 10):
-        name, lo, hi = SWEEPS[key][i % len(SWEEPS[key])]
-        plan.append((name, float(rng.uniform(lo, hi))))
+    plan = sweep_plan(key, n + 10)
     times = []
     for i, (name, v) in enumerate(plan):
         w = panel.sliders[name]
@@ -87,7 +96,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="fresh-process Explorer builds (default 3)")
     args = ap.parse_args(argv)
     rows = []
-    for key in ("stp", "threshold", "stdp", "circuit"):
+    from .experiments import EXPERIMENTS
+
+    for key in EXPERIMENTS:
         ms = slider_latency(key, args.n)
         med, p95 = float(np.median(ms)), float(np.percentile(ms, 95))
         goal = GOALS.get(key)

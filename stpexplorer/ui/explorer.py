@@ -1,4 +1,5 @@
-"""The explorer: the panels in a Tab, in the order and with the titles of the contract."""
+"""The explorer: one tab per experiment of :data:`stpexplorer.experiments.EXPERIMENTS`, in the
+registry's order and with its titles (the registry is the only list of panels)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,29 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-
 from ..experiments import EXPERIMENTS
+from ._tabs import LazyTab
 from .circuit import CircuitPanel
 from .fit import FitPanel
 from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
-from ._tabs import LazyTab
 
-__all__ = ["Explorer", "PANELS", "TITLES", "warm_up", "enable_compile_cache"]
+__all__ = ["PANELS", "Explorer", "enable_compile_cache", "warm_up"]
 
-PANELS = {"stp": STPPanel, "threshold": ThresholdPanel, "stdp": STDPPanel, "circuit": CircuitPanel,
-          "fit": FitPanel}
-TITLES = {"stp": "Short-term plasticity", "threshold": "Thresholds", "stdp": "STDP", "circuit": "Synapse lab",
-          "fit": "Fit"}
+
+def _panel_classes() -> dict:
+    """``{registry key: widget panel class}`` in the registry's order; each class names its
+    experiment in ``.key``."""
+    by_key = {cls.key: cls for cls in (STPPanel, ThresholdPanel, STDPPanel, CircuitPanel, FitPanel)}
+    missing = [k for k in EXPERIMENTS if k not in by_key]
+    if missing:
+        raise LookupError(f"experiments {missing} of the registry have no widget panel; "
+                          f"panels exist for {sorted(by_key)}")
+    return {k: by_key[k] for k in EXPERIMENTS}
+
+
+PANELS = _panel_classes()
 
 
 def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
@@ -55,7 +64,7 @@ def warm_up(keys=tuple(PANELS), workers: int | None = None) -> None:
 
 
 class Explorer(LazyTab):
-    """``Tab`` of the panels; ``.panels`` = {"stp", "threshold", "stdp", "circuit", "fit"}.
+    """``Tab`` of the panels; ``.panels``: ``{key: panel}`` over the registry's keys.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
     compilation. Every widget message comes from the kernel's main thread: the hidden
@@ -75,7 +84,7 @@ class Explorer(LazyTab):
         enable_compile_cache(compile_cache)
         first = next(iter(PANELS))
         self.panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
-        super().__init__([p.widget for p in self.panels.values()], [TITLES[k] for k in self.panels],
+        super().__init__([p.widget for p in self.panels.values()], [EXPERIMENTS[k].title for k in self.panels],
                          on_show=self._plot, **kwargs)
         self.tabs = dict(zip(self.panels, self.boxes))
         for k, box in self.tabs.items():
