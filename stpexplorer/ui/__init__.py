@@ -1,10 +1,10 @@
 """Widget panels of stpexplorer (ipywidgets 8 + bqplot 0.13), see docs/ui_contract.md.
 
 ``Explorer`` (a Tab of the panels), ``STPPanel``, ``ThresholdPanel``,
-``STDPPanel``, ``CircuitPanel``, ``FitPanel``; all panels share :class:`~stpexplorer.ui._base.Panel`.
+``STDPPanel``, ``CircuitPanel``, ``FitPanel``; all panels share :class:`~stpexplorer.ui._panel.Panel`.
 """
 
-from ._base import Panel
+from ._panel import Panel
 from .circuit import CircuitPanel
 from .explorer import Explorer
 from .fit import FitPanel
@@ -12,4 +12,4 @@ from .stdp import STDPPanel
 from .stp import STPPanel
 from .threshold import ThresholdPanel
 
-__all__ = ["Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel", "FitPanel", "Panel"]
+__all__ = ["CircuitPanel", "Explorer", "FitPanel", "Panel", "STDPPanel", "STPPanel", "ThresholdPanel"]

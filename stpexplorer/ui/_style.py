@@ -1,0 +1,25 @@
+"""Colours and the CSS of the explorer panels (light and dark Jupyter themes)."""
+
+from __future__ import annotations
+
+__all__ = ["COLORS", "CYCLE", "STYLE"]
+
+# Okabe & Ito colour-blind-safe palette (no black: both light and dark themes)
+COLORS = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "red": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
+}
+CYCLE = [COLORS[c] for c in ("blue", "orange", "green", "purple", "sky", "red", "yellow", "grey")]
+
+STYLE = """<style>
+.stpx-panel { color: var(--jp-ui-font-color1); }
+.stpx-panel .stpx-group { border-left: 3px solid var(--jp-border-color2); padding-left: 4px; margin: 2px 0; }
+.stpx-panel .stpx-group-title { color: var(--jp-ui-font-color2); font-size: var(--jp-ui-font-size1); }
+.stpx-panel .stpx-is-off .widget-readout { text-decoration: line-through; opacity: 0.5; }
+.stpx-panel .stpx-is-off .noUi-connects, .stpx-panel .stpx-is-off .noUi-handle { opacity: 0.5; }
+.stpx-panel .stpx-error { color: var(--jp-error-color1); font-weight: bold; }
+.stpx-panel .stpx-status, .stpx-panel .stpx-citation { color: var(--jp-ui-font-color2); }
+.stpx-panel .bqplot text { fill: var(--jp-ui-font-color1); }
+.stpx-panel .bqplot .mainheading, .stpx-panel .bqplot .axislabel { fill: var(--jp-ui-font-color1) !important; }
+.stpx-panel .bqplot .axis line, .stpx-panel .bqplot .axis path { stroke: var(--jp-ui-font-color2); }
+</style>"""
