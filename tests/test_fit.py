@@ -152,3 +152,58 @@ def test_fit_runs_in_float64_and_leaves_the_engine_dtype_alone():
     r = fit_stp(exact_data(stp.STPParams(U=0.2, tau_f=150.0, tau_d=300.0)), **KW)
     assert np.asarray(r.params.U).dtype == stp.float_dtype()
     assert not jax.config.jax_enable_x64 or stp.float_dtype() == np.float64
+
+
+# ----------------------------------------------------------------------------- progress, FitJob
+
+def _quantal(seed=4):
+    true = stp.STPParams(U=0.2, tau_f=150.0, tau_d=300.0, W=2.0)
+    return synthetic_amplitudes(true, PROTOCOLS, n_sweeps=6, n_sites=20, quantal_size=0.1, cv=0.3, seed=seed)
+
+
+def test_progress_reports_stages_in_order_and_does_not_change_the_fit():
+    d = _quantal()
+    calls = []
+    r = fit_stp(d, progress=lambda frac, stage: calls.append((frac, stage)), **KW)
+    assert calls == [(0.0, "multi-start"), (0.5, "bootstrap"), (1.0, "done")]
+    plain = fit_stp(d, **KW)
+    assert r.sse == plain.sse and r.ci == plain.ci
+    # a batch also refines the best starts of each connection; fractions never go back
+    calls = []
+    stp.fit_many({"a": d, "b": _quantal(5), "c": _quantal(6)}, chunk=2,
+                 stage_progress=lambda frac, stage: calls.append((frac, stage)), **KW)
+    stages = [s for _, s in calls]
+    assert stages == ["multi-start", "refine", "bootstrap"] * 2 + ["done"]
+    fracs = [f for f, _ in calls]
+    assert fracs == sorted(fracs) and fracs[0] == 0.0 and fracs[-1] == 1.0
+    assert fracs[3] == pytest.approx(2 / 3)  # the second chunk starts after 2 of 3 connections
+
+
+def test_fit_job_runs_in_the_background_and_matches_fit_stp():
+    d = _quantal()
+    seen, finished = [], []
+    job = stp.fit.FitJob(d, on_progress=lambda f, s: seen.append(s), on_done=finished.append, seed=3, **KW)
+    assert job.progress == (0.0, "waiting") and not job.done and job.result is None
+    assert job.start() is job
+    assert job.wait(timeout=120) and job.done and not job.running
+    assert job.error is None and not job.cancelled and finished == [job]
+    assert seen == ["multi-start", "bootstrap", "done"] and job.progress == (1.0, "done")
+    ref = fit_stp(d, seed=3, **KW)
+    assert job.result.sse == ref.sse and job.result.values == ref.values and job.result.ci == ref.ci
+    with pytest.raises(RuntimeError, match="already started"):
+        job.start()
+
+
+def test_fit_job_cancel_stops_at_the_next_stage_and_errors_are_kept():
+    d = _quantal()
+    job = stp.fit.FitJob(d, **KW)
+    job._on_progress = lambda f, s: job.cancel() if s == "multi-start" else None  # cancel while fitting
+    job.start().wait(timeout=120)
+    assert job.cancelled and job.result is None and job.error is None and job.progress == (0.0, "multi-start")
+    bad = stp.fit.FitJob(d, model="xyz", **KW).start()
+    assert bad.wait(timeout=60) and isinstance(bad.error, ValueError) and "model must be one of" in str(bad.error)
+    assert bad.result is None and not bad.cancelled
+    with pytest.raises(ValueError, match=r"unknown fit_stp argument\(s\) \['n_start'\]"):
+        stp.fit.FitJob(d, n_start=3)
+    with pytest.raises(ValueError, match="data must be an AmplitudeData, got dict"):
+        stp.fit.FitJob({})

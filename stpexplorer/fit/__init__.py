@@ -2,14 +2,19 @@
 
 :class:`AmplitudeData` holds the recordings (several protocols; CSV, dict or pandas),
 :func:`synthetic_amplitudes` makes quantal test data, :func:`fit_stp` fits one connection and
-:func:`fit_many` many at once; both return :class:`FitResult`. Times in ms.
+:func:`fit_many` many at once; both return :class:`FitResult`. :class:`FitJob` runs a fit in a
+background thread with progress and cancellation; :func:`loss_landscape` maps the objective over
+two parameters (:class:`LossLandscape`). Times in ms.
 """
 
 from ._csv import connections_from_csv
 from ._data import AmplitudeData, Protocol
 from ._fit import MODELS, WEIGHTS, fit_many, fit_stp
+from ._job import FitCancelled, FitJob
+from ._landscape import LossLandscape, loss_landscape
 from ._result import FitResult
 from ._synthetic import release_fraction, synthetic_amplitudes
 
 __all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "synthetic_amplitudes", "release_fraction",
-           "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS"]
+           "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled",
+           "loss_landscape", "LossLandscape"]

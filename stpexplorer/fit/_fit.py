@@ -109,11 +109,15 @@ def _stats(a, m, isi, w, mult) -> Stats:
 
 def fit_many(datasets: Mapping[str, AmplitudeData], *, model="tm", fixed=None, n_starts=64, n_boot=200,
              seed=0, weights="observations", chunk: int = 200,
-             progress: Callable[[int, int], None] | None = None) -> dict[str, FitResult]:
+             progress: Callable[[int, int], None] | None = None,
+             stage_progress: Callable[[float, str], None] | None = None) -> dict[str, FitResult]:
     """Fit many connections in batched calls (chunks of ``chunk`` connections, one compiled shape).
 
-    Arguments as :func:`fit_stp`; ``progress(done, total)`` is called after each chunk.
-    Returns ``{connection: FitResult}`` in the input order.
+    Arguments as :func:`fit_stp`; ``progress(done, total)`` is called after each chunk, and
+    ``stage_progress(fraction, stage)`` before each stage of each chunk (see :func:`fit_stp`;
+    fraction of all connections, 1.0 with stage "done" at the end). An exception raised by either
+    callback stops the fit there (how :class:`FitJob` cancels). Returns ``{connection: FitResult}``
+    in the input order.
     """
     fixed = _check(model, fixed, n_starts, n_boot, seed, weights)
     if not isinstance(datasets, Mapping) or not datasets:
@@ -134,15 +138,25 @@ def fit_many(datasets: Mapping[str, AmplitudeData], *, model="tm", fixed=None, n
         for lo in range(0, len(datas), chunk):
             part = datas[lo: lo + chunk]
             part = part + [part[-1]] * (chunk - len(part))  # pad: one compiled shape for every chunk
-            fits = _fit_chunk(part, P, N, spec, fixed, z_design, n_boot, weights, rng)
+            n_part = min(chunk, len(datas) - lo)
+            report = None if stage_progress is None else (
+                lambda frac, name, lo=lo, k=n_part: stage_progress((lo + frac * k) / len(datas), name))
+            fits = _fit_chunk(part, P, N, spec, fixed, z_design, n_boot, weights, rng, report)
             for i, k in enumerate(keys[lo: lo + chunk]):
                 out[k] = make_result(datas[lo + i], model, fixed, weights, *(f[i] for f in fits))
             if progress is not None:
                 progress(min(lo + chunk, len(datas)), len(datas))
+    if stage_progress is not None:
+        stage_progress(1.0, "done")
     return out
 
 
-def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
+# share of a chunk's time before each stage (bootstrap refits are warm-started but as many rows)
+_STAGE_AT = {"multi-start": 0.0, "refine": 0.4, "bootstrap": 0.5}
+
+
+def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng, report=None):
+    report = report or (lambda frac, name: None)
     a, m, n_sw, isi, w, scale = _pack(datas, P, N, weights)
     C, S = a.shape[0], a.shape[2]
     fv = np.array([fixed.get(n, np.nan) for n in NAMES])
@@ -153,13 +167,16 @@ def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
     present = (np.arange(S)[None, None, :] < n_sw[..., None]).astype(float)  # (C, P, S)
     st = _stats(a, m, isi, w, present[:, None])
     n_starts = z_design.shape[0]
-    cost, conv, z_all, vals = _starts(st, fv_c, z_design, max(n_starts, n_boot), spec)
+    report(_STAGE_AT["multi-start"], "multi-start")
+    refine = (lambda: report(_STAGE_AT["refine"], "refine")) if C > 1 else None
+    cost, conv, z_all, vals = _starts(st, fv_c, z_design, max(n_starts, n_boot), spec, refine)
     best = np.argmin(cost, axis=1)
     z_best = z_all[np.arange(C), best]
     v_best = np.array(vals[np.arange(C), best])
     conv = conv.sum(axis=1)
     obj = (cost[np.arange(C), best] + constant(st)[:, 0]) * scale**2
     if n_boot:
+        report(_STAGE_AT["bootstrap"], "bootstrap")
         R = max(n_starts, n_boot) if C == 1 else n_boot
         mult = np.zeros((C, R, P, S))
         for i in range(C):
@@ -182,7 +199,7 @@ def _fit_chunk(datas, P, N, spec, fixed, z_design, n_boot, weights, rng):
 
 
 def fit_stp(data: AmplitudeData, *, model="tm", fixed=None, n_starts=64, n_boot=200, seed=0,
-            weights="observations") -> FitResult:
+            weights="observations", progress: Callable[[float, str], None] | None = None) -> FitResult:
     """Fit a Tsodyks–Markram synapse to amplitude trains by least squares, with bootstrap intervals.
 
     Model: mean amplitude at spike n of a protocol = ``W u_n x_n`` of the exact recursion
@@ -198,10 +215,17 @@ def fit_stp(data: AmplitudeData, *, model="tm", fixed=None, n_starts=64, n_boot=
     synapse) drifts to a bound: its interval then reaches that bound and ``at_bound`` says which
     ("lower": indistinguishable from the lower bound, e.g. τf ≈ 0; "upper": no upper limit).
 
+    ``progress(fraction, stage)``, if given, is called before each stage with the fraction of the
+    work done (0 … 1) and its name: "multi-start" (0.0), "bootstrap" (0.5, if n_boot > 0), then
+    (1.0, "done"); "refine" (the best starts of each connection continued) runs only in batches
+    (:func:`fit_many`). Each stage is one compiled call, so that is the granularity; an exception
+    raised by the callback stops the fit before the next stage. To fit in a background thread
+    with progress and cancellation, use :class:`FitJob`.
+
     Returns :class:`FitResult`. Compiles once per data shape (protocols × spikes), n_starts and n_boot.
     """
     if not isinstance(data, AmplitudeData):
         raise ValueError(f"data must be an AmplitudeData, got {type(data).__name__}")
     return fit_many({"": data}, model=model, fixed=fixed, n_starts=n_starts, n_boot=n_boot, seed=seed,
-                    weights=weights, chunk=1)[""]
+                    weights=weights, chunk=1, stage_progress=progress)[""]
 

@@ -91,13 +91,14 @@ def _rows(st: Stats, R: int) -> Stats:
     return _flat(Stats(*(np.repeat(x, R, axis=1) for x in st)))
 
 
-def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec):
+def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec, refine=None):
     """Multi-start LM for C connections: cost, converged, z, values per start, each (C, n_starts, ...).
 
     One connection: one call with R1 = max(n_starts, n_boot) rows (the bootstrap's shape: a single
     compilation), the design padded with repeats that are dropped. A batch: every start gets
     MAX_ITER_ALL iterations, then the TOP best of each connection continue up to MAX_ITER (a vmapped
     while loop runs as long as its slowest problem, and most starts are far from the best basin).
+    ``refine()``, if given, is called before that second stage.
     """
     C, n = fv_c.shape[0], z_design.shape[0]
     R = R1 if C == 1 else n
@@ -107,6 +108,8 @@ def _starts(st: Stats, fv_c, z_design, R1: int, spec: Spec):
     cost, conv, z, vals = cut(res.cost), cut(res.converged), cut(res.z), cut(vals)
     cost = np.where(np.isfinite(cost), cost, np.inf)
     if C > 1:
+        if refine is not None:
+            refine()
         k = min(TOP, n)
         top = np.argsort(cost, axis=1)[:, :k]
         ii = np.arange(C)[:, None]
