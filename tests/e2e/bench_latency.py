@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import e2e_harness as H  # noqa: E402
+import e2e_harness as H
 
 GOALS = {  # target -> (median ms, p95 ms) ; None = no goal
     "minimal": (None, None),
@@ -39,7 +39,6 @@ GOALS = {  # target -> (median ms, p95 ms) ; None = no goal
     "circuit": (100.0, None),
 }
 REFERENCE = {("minimal", "voila"): 34.0, ("minimal", "lab"): 47.0}
-TAB_OF = {"stp": "Short-term plasticity", "circuit": "Synapse lab"}
 
 
 def _percentile(xs, q):
@@ -55,7 +54,7 @@ def _target_panel(page, target: str, slider: str | None) -> tuple[str, str]:
     if target == "minimal":
         return ".stpx-panel-minimal", slider or "freq"
     panel = H.panel_sel(target)
-    H.click_tab(page, TAB_OF[target])
+    H.click_tab(page, H.TITLE_OF[target])
     H.wait_widgets(page, panel, timeout=120_000)
     names = H.slider_names(page, panel)
     if not names:

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import inspect
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import socket
@@ -33,6 +31,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 if str(REPO) not in sys.path:          # stpexplorer importable without installation
     sys.path.append(str(REPO))
+from stpexplorer import cli
+from stpexplorer.experiments import EXPERIMENTS
+
 FIXTURES = HERE / "fixtures"
 ARTIFACTS = HERE / "artifacts"
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -51,19 +52,14 @@ CHROMIUM_ARGS = [
 CULL_IDLE_TIMEOUT = 20
 CULL_INTERVAL = 5
 
-# Tab titles of the Explorer, in order, and the panel key each one holds (ui_contract.md).
-TABS = {
-    "Short-term plasticity": "stp",
-    "Thresholds": "threshold",
-    "STDP": "stdp",
-    "Synapse lab": "circuit",
-    "Fit": "fit",
-}
+# Tab titles of the Explorer, in order, and the panel key each one holds: the registry's.
+TABS = {exp.title: key for key, exp in EXPERIMENTS.items()}
+TITLE_OF = {key: exp.title for key, exp in EXPERIMENTS.items()}
 
 # Console/page messages that are known to be harmless.  Anything else that is an uncaught
 # page error, or any console message mentioning "Error displaying widget", fails a test.
 HARMLESS_PATTERNS = [
-    re.compile(p, re.I) for p in (
+    re.compile(p, re.IGNORECASE) for p in (
         r"version mismatch",                     # widget package semver warnings (Voila/Lab)
         r"does not match the .*(version|semver)",
         r"Failed to load resource: .*(404|favicon)",
@@ -82,7 +78,7 @@ HARMLESS_PATTERNS = [
 WIDGET_ERROR_TEXT = "Error displaying widget"
 #: SVG attribute errors: a figure laid out without a size (hidden) or a path/label at NaN
 SVG_ERROR = re.compile(r"(<(svg|g|rect|path|line|text|circle|image|clipPath)> attribute|"
-                       r"negative value is not valid|translate\([^)]*undefined)", re.I)
+                       r"negative value is not valid|translate\([^)]*undefined)", re.IGNORECASE)
 
 
 # ----------------------------------------------------------------------------- utilities
@@ -123,48 +119,6 @@ def ui_importable() -> tuple[bool, str]:
     return True, ""
 
 
-def _call_flexibly(fn, nb: Path, port: int, token: str):
-    """Call a stpexplorer.cli ``*_command`` builder whose exact signature we do not own.
-
-    Maps our values onto whatever parameter names it declares (notebook, port, ip,
-    open_browser, cull_idle_timeout, cull_interval, ...); returns an argv list.  The
-    culling *timings* are shortened to the harness's so the reload test finishes in
-    bounded time; the flags themselves (and everything else) are the builder's.
-    """
-    sig = inspect.signature(fn)
-    values = {
-        "notebook": str(nb), "notebook_path": str(nb), "path": str(nb), "nb": str(nb),
-        "port": port, "ip": "127.0.0.1", "host": "127.0.0.1",
-        "no_browser": True, "open_browser": False, "browser": False, "token": token,
-        "cull_idle_timeout": CULL_IDLE_TIMEOUT, "cull_interval": CULL_INTERVAL,
-    }
-    args, kwargs = [], {}
-    params = list(sig.parameters.values())
-    for i, p in enumerate(params):
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if p.name in values:
-            kwargs[p.name] = values[p.name]
-        elif i == 0 and p.default is p.empty:
-            args.append(str(nb))           # first required positional: the notebook
-    cmd = fn(*args, **kwargs)
-    if isinstance(cmd, str):
-        cmd = shlex.split(cmd)
-    cmd = [str(c) for c in cmd]
-    # run with *this* interpreter so the venv's packages are used
-    head = os.path.basename(cmd[0])
-    if head in ("voila", "jupyter-lab", "jupyter"):
-        mod = {"voila": ["voila"], "jupyter-lab": ["jupyterlab"], "jupyter": ["jupyter"]}[head]
-        cmd = [sys.executable, "-m", *mod, *cmd[1:]]
-    elif head.startswith("python"):
-        cmd = [sys.executable, *cmd[1:]]
-    return cmd
-
-
-def _has_opt(cmd: list[str], needle: str) -> bool:
-    return any(needle in c for c in cmd)
-
-
 def _set_opts(cmd: list[str], **opts) -> list[str]:
     """Set ``--Class.trait=value`` options, replacing an existing occurrence (traitlets
     refuses a trait given twice on the command line)."""
@@ -182,78 +136,39 @@ def _set_opts(cmd: list[str], **opts) -> list[str]:
     return cmd
 
 
-def _cli():
-    try:
-        import stpexplorer.cli as cli  # type: ignore
-        return cli
-    except Exception:
-        return None
-
-
-def _from_cli(name: str, nb: Path, port: int, token: str) -> tuple[list[str] | None, str]:
-    """``stpexplorer.cli.<name>(...)`` and where the command came from; (None, why) when
-    the builder is missing or its signature cannot be satisfied (the caller falls back)."""
-    builder = getattr(_cli(), name, None)
-    if builder is None:
-        return None, f"fallback (stpexplorer.cli.{name} not importable)"
-    try:
-        return _call_flexibly(builder, nb, port, token), f"stpexplorer.cli.{name}"
-    except Exception as exc:  # signature we could not satisfy: say so, use ours
-        return None, f"fallback (stpexplorer.cli.{name} failed: {exc!r})"
-
-
 def voila_cmd(nb: Path, port: int, token: str) -> tuple[list[str], str]:
-    """The Voila command line: stpexplorer.cli.voila_command when importable, else ours.
-
-    Returns (argv, source) where source says which one was used.
-    """
-    cmd, source = _from_cli("voila_command", nb, port, token)
-    if cmd is None:
-        cmd = [sys.executable, "-m", "voila", str(nb), "--token"]
-    if not _has_opt(cmd, "cull_idle_timeout"):
-        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT}",
-                f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
-        if source.startswith("stpexplorer"):
-            source += " (+ culling added by the harness: the command had none)"
-    # whatever the builder said, the test server is local, on our port, headless
-    cmd = [c for c in cmd if c != "--no-browser"]
-    cmd = _set_opts(cmd, Voila__ip="127.0.0.1", Voila__port=port, Voila__port_retries=0,
-                    Voila__open_browser=False,
-                    VoilaConfiguration__show_tracebacks=True)
-    return cmd, source
+    """``stpexplorer.cli.voila_command`` (the argv of ``stpexplorer app``) on our port, with
+    the harness's short culling timings and tracebacks shown; (argv, source)."""
+    cmd = cli.voila_command(nb, port, "127.0.0.1", open_browser=False,
+                            cull_idle_timeout=CULL_IDLE_TIMEOUT, cull_interval=CULL_INTERVAL)
+    cmd = _set_opts(cmd, VoilaConfiguration__show_tracebacks=True)
+    return cmd, "stpexplorer.cli.voila_command"
 
 
 def lab_cmd(nb: Path, port: int, token: str, settings_dir: Path, workspaces_dir: Path
             ) -> tuple[list[str], str]:
-    """The JupyterLab command line (stpexplorer.cli.lab_command when importable) serving
-    ``nb.parent``, plus test-only settings: no news/update checks, app exposed as
-    ``window.jupyterapp``, scratch settings/workspaces dirs."""
-    cmd, source = _from_cli("lab_command", nb, port, token)
-    if cmd is None:
-        cmd = [sys.executable, "-m", "jupyterlab"]
-    if not _has_opt(cmd, "cull_idle_timeout"):
-        cmd += [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT * 20}",
-                f"--MappingKernelManager.cull_interval={CULL_INTERVAL}"]
-    cmd = [c for c in cmd if c != "--no-browser"]
+    """``stpexplorer.cli.lab_command`` (the argv of ``stpexplorer lab``) serving ``nb.parent``,
+    plus test-only settings: no news/update checks, app exposed as ``window.jupyterapp``,
+    scratch settings/workspaces dirs, idle kernels culled; (argv, source)."""
+    cmd = cli.lab_command(nb, port, "127.0.0.1", open_browser=False, allow_root=True)
     cmd = _set_opts(
-        cmd, ServerApp__ip="127.0.0.1", ServerApp__port=port, ServerApp__port_retries=0,
-        IdentityProvider__token=token, ServerApp__allow_root=True,
-        ServerApp__root_dir=nb.parent, ServerApp__open_browser=False,
+        cmd, MappingKernelManager__cull_idle_timeout=CULL_IDLE_TIMEOUT * 20,
+        MappingKernelManager__cull_interval=CULL_INTERVAL,
         LabApp__extension_manager="readonly", LabApp__news_url="None",
         LabApp__check_for_updates_class="jupyterlab.handlers.announcements.NeverCheckForUpdate",
         LabApp__expose_app_in_browser=True, LabApp__user_settings_dir=settings_dir,
         LabApp__workspaces_dir=workspaces_dir)
-    return cmd, source
+    return cmd, "stpexplorer.cli.lab_command"
 
 
 # ----------------------------------------------------------------------------- servers
 
-_RUNNING: list["Server"] = []
+_RUNNING: list[Server] = []
 
 
 def stop_all_servers() -> None:
     """Stop every server this process started (atexit / SIGTERM safety net)."""
-    for srv in list(_RUNNING):
+    for srv in _RUNNING:
         with contextlib.suppress(Exception):
             srv.stop()
 
@@ -265,7 +180,8 @@ class Server:
     """A Jupyter/Voila server in its own process group; ``stop()`` always cleans up."""
 
     def __init__(self, kind: str, cmd: list[str], scratch: Path, port: int, token: str,
-                 page_path: str, source: str, cwd: Path | None = None):
+                 page_path: str, source: str, cwd: Path | None = None, make_env=None):
+        self.make_env = make_env or cli.server_env  # cli.app_env for Voila, as `stpexplorer app`
         self.kind, self.cmd, self.scratch, self.port, self.token = kind, cmd, scratch, port, token
         self.page_path, self.source = page_path, source
         self.cwd = cwd or scratch       # the stpexplorer.cli builders expect cwd = nb dir
@@ -275,7 +191,7 @@ class Server:
         self._kernel_pids_seen: set[int] = set()
 
     # -- lifecycle
-    def start(self, timeout: float = 90.0) -> "Server":
+    def start(self, timeout: float = 90.0) -> Server:
         env = dict(os.environ)
         for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
                          ("IPYTHONDIR", "ipython"), ("JUPYTER_DATA_DIR", "data")):
@@ -283,11 +199,11 @@ class Server:
             d.mkdir(parents=True, exist_ok=True)
             env[var] = str(d)
         env["JUPYTER_PLATFORM_DIRS"] = "1"
-        if self.token:
-            env["JUPYTER_TOKEN"] = self.token
         env.setdefault("JAX_PLATFORMS", "cpu")
+        env.setdefault("STPX_JAX_CACHE", str(self.scratch / "jax-cache"))  # a first visit: empty cache
         env["PYTHONPATH"] = os.pathsep.join(
             [str(REPO)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+        env = self.make_env(self.token or None, env)  # JUPYTER_TOKEN (and STPX_FILES for Voila)
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(self.cmd, cwd=str(self.cwd), env=env,
                                      stdout=self._log, stderr=subprocess.STDOUT,
@@ -392,7 +308,7 @@ def start_voila(nb_src: Path, scratch: Path) -> Server:
     nb = copy_notebook(nb_src, scratch / "nb")
     port, token = free_port(), uuid.uuid4().hex
     cmd, source = voila_cmd(nb, port, token)
-    return Server("voila", cmd, scratch, port, token, "/", source, cwd=nb.parent).start()
+    return Server("voila", cmd, scratch, port, token, "/", source, cwd=nb.parent, make_env=cli.app_env).start()
 
 
 def _lab_settings(settings_dir: Path) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import time
 
-import pytest
-
 import e2e_harness as H
+import pytest
 
 KERNEL_BOUND = 2          # the page's own kernel + Voila's pre-heated pool kernel
 CULL_WAIT_S = 90          # bounded wait for leaked kernels to go away
@@ -26,7 +25,7 @@ def _open_target(page, server, nb: str, timeout: float = 180_000) -> tuple[str, 
         return panel, "freq"
     panel = H.panel_sel("stp")
     H.open_voila(page, server, panel, timeout=timeout)
-    H.click_tab(page, "Short-term plasticity")
+    H.click_tab(page, H.TITLE_OF["stp"])
     H.wait_widgets(page, panel, timeout=60_000)
     names = H.slider_names(page, panel)
     assert names, "STP panel has no stpx-slider-* widgets"
