@@ -14,23 +14,73 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import bench, fit, servers, simulate
-from .notebook import NOTEBOOK_NAME, ensure_notebook, packaged_notebook
-from .ports import DEFAULT_IP, PortInUseError, check_port, free_port, port_available, wait_for_http
-from .servers import (APP_PORT, CULL_CONNECTED, CULL_IDLE_TIMEOUT, CULL_INTERVAL, LAB_PORT, app_env, cmd_app,
-                      cmd_lab, default_compile_cache, lab_command, lab_url, running_as_root, server_env,
-                      start_voila, voila_command, voila_url)
-from .simulate import cmd_simulate, match_preset, parse_set, write_result
 from .bench import cmd_bench
+from .notebook import NOTEBOOK_NAME, ensure_notebook, packaged_notebook
+from .ports import (
+    DEFAULT_IP,
+    PortInUseError,
+    check_port,
+    free_port,
+    port_available,
+    wait_for_http,
+)
+from .servers import (
+    APP_PORT,
+    CULL_CONNECTED,
+    CULL_IDLE_TIMEOUT,
+    CULL_INTERVAL,
+    LAB_PORT,
+    app_env,
+    cmd_app,
+    cmd_lab,
+    default_compile_cache,
+    lab_command,
+    lab_url,
+    running_as_root,
+    server_env,
+    start_voila,
+    voila_command,
+    voila_url,
+)
+from .simulate import cmd_simulate, match_preset, parse_set, write_result
 
 __all__ = [
-    "DEFAULT_IP", "LAB_PORT", "APP_PORT", "NOTEBOOK_NAME", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "CULL_CONNECTED",
-    "PortInUseError", "packaged_notebook", "ensure_notebook", "port_available", "check_port", "free_port",
-    "lab_command", "voila_command", "server_env", "app_env", "default_compile_cache", "voila_url", "lab_url",
-    "start_voila", "wait_for_http", "running_as_root", "parse_set", "match_preset", "write_result",
-    "cmd_lab", "cmd_app", "cmd_simulate", "cmd_bench", "SUBCOMMANDS", "build_parser", "main",
+    "APP_PORT",
+    "CULL_CONNECTED",
+    "CULL_IDLE_TIMEOUT",
+    "CULL_INTERVAL",
+    "DEFAULT_IP",
+    "LAB_PORT",
+    "NOTEBOOK_NAME",
+    "SUBCOMMANDS",
+    "PortInUseError",
+    "app_env",
+    "build_parser",
+    "check_port",
+    "cmd_app",
+    "cmd_bench",
+    "cmd_lab",
+    "cmd_simulate",
+    "default_compile_cache",
+    "ensure_notebook",
+    "free_port",
+    "lab_command",
+    "lab_url",
+    "main",
+    "match_preset",
+    "packaged_notebook",
+    "parse_set",
+    "port_available",
+    "running_as_root",
+    "server_env",
+    "start_voila",
+    "voila_command",
+    "voila_url",
+    "wait_for_http",
+    "write_result",
 ]
 
 SUBCOMMANDS = ("lab", "app", "simulate", "fit", "bench")
@@ -41,7 +91,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("stpexplorer")
-    except Exception:  # source checkout without install
+    except ImportError:  # source checkout without install (PackageNotFoundError is one)
         return "unknown"
 
 

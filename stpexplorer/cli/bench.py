@@ -6,7 +6,7 @@ import argparse
 
 from .simulate import _load_optional
 
-__all__ = ["cmd_bench", "add_parser"]
+__all__ = ["add_parser", "cmd_bench"]
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

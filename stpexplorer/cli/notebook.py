@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["NOTEBOOK_NAME", "packaged_notebook", "ensure_notebook"]
+__all__ = ["NOTEBOOK_NAME", "ensure_notebook", "packaged_notebook"]
 
 NOTEBOOK_NAME = "explorer.ipynb"
 

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 
-__all__ = ["DEFAULT_IP", "PortInUseError", "port_available", "check_port", "free_port", "wait_for_http"]
+__all__ = ["DEFAULT_IP", "PortInUseError", "check_port", "free_port", "port_available", "wait_for_http"]
 
 DEFAULT_IP = "127.0.0.1"
 

@@ -20,15 +20,32 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .notebook import NOTEBOOK_NAME, ensure_notebook
 from .ports import DEFAULT_IP, PortInUseError, check_port
 
-__all__ = ["LAB_PORT", "APP_PORT", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "CULL_CONNECTED", "lab_command",
-           "voila_command", "default_compile_cache", "server_env", "app_env", "voila_url", "lab_url",
-           "start_voila", "running_as_root", "cmd_lab", "cmd_app", "add_parsers"]
+__all__ = [
+    "APP_PORT",
+    "CULL_CONNECTED",
+    "CULL_IDLE_TIMEOUT",
+    "CULL_INTERVAL",
+    "LAB_PORT",
+    "add_parsers",
+    "app_env",
+    "cmd_app",
+    "cmd_lab",
+    "default_compile_cache",
+    "lab_command",
+    "lab_url",
+    "running_as_root",
+    "server_env",
+    "start_voila",
+    "voila_command",
+    "voila_url",
+]
 
 LAB_PORT = 8888
 APP_PORT = 8866
@@ -146,7 +163,7 @@ def lab_url(ip: str, port: int, notebook_name: str = NOTEBOOK_NAME, token: str |
 
 def start_voila(notebook: os.PathLike | str, port: int, ip: str = DEFAULT_IP, token: str | None = None, *,
                 open_browser: bool = False, env: Mapping[str, str] | None = None,
-                **kwargs: Any) -> "subprocess.Popen[bytes]":
+                **kwargs: Any) -> subprocess.Popen[bytes]:
     """Start Voila as ``stpexplorer app`` would (non-blocking); returns the Popen.
 
     ``token=None`` draws a random token; either way it is available as ``proc.token``

@@ -16,11 +16,20 @@ import json
 import os
 import sys
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-__all__ = ["parse_set", "match_preset", "used_values", "csv_columns", "write_result", "cmd_simulate",
-           "add_parser", "registry_help"]
+__all__ = [
+    "add_parser",
+    "cmd_simulate",
+    "csv_columns",
+    "match_preset",
+    "parse_set",
+    "registry_help",
+    "used_values",
+    "write_result",
+]
 
 
 def _load_optional(module: str, what: str):
