@@ -1,27 +1,94 @@
 """Pure-JAX simulation engine of stpexplorer (imports nothing from the UI).
 
-Models: Tsodyks–Markram short-term plasticity (:mod:`.stp`), WTAS and adaptive
-LIF cells (:mod:`.wtas`, :mod:`.alif`), pair and triplet trace STDP (:mod:`.stdp`,
-:mod:`.stdp_frequency`) and the synapse lab circuit (:mod:`.circuit`); spike protocols
-in :mod:`.protocols`. Times in ms.
+Models: Tsodyks–Markram short-term plasticity (:mod:`.stp`, its spike event once in :mod:`.tm`),
+WTAS and adaptive LIF cells (:mod:`.wtas`, :mod:`.alif`), pair and triplet trace STDP
+(:mod:`.stdp`, :mod:`.stdp_window`, :mod:`.stdp_frequency`) and the synapse lab circuit
+(:mod:`.circuit`); spike protocols in :mod:`.protocols`. Times in ms.
+
+Every model has a parameter pytree (``*Params``), a state NamedTuple (``*State``), a per-step
+input NamedTuple (``*Inputs``) and one pure step ``step(params, state, inputs) -> (state, record)``
+that ``lax.scan`` loops inside the jitted ``simulate_*``:
+
+=========  ==================  ==================  ==================================
+model      state               inputs              step / init
+=========  ==================  ==================  ==================================
+STP        :class:`STPState`   :class:`STPInputs`  :func:`stp_step` / :func:`stp_init`
+STDP       :class:`STDPState`  :class:`STDPInputs` :func:`stdp_step` / :func:`stdp_init`
+ALIF       :class:`ALIFState`  :class:`ALIFInputs` :func:`alif_step` / :func:`alif_init`
+WTAS       :class:`WTASState`  :class:`WTASInputs` :func:`wtas_step` / :func:`wtas_init`
+circuit    CircuitState        CircuitInputs       :func:`circuit_step` / :func:`circuit_init`
+=========  ==================  ==================  ==================================
+
+The circuit composes the STP, ALIF and STDP steps. :func:`compile_count` /
+:func:`count_compilations` count XLA compilations (tests: a new value must not recompile).
 """
 
 from ._batch import batch_shape, batch_sharding
-from ._params import float_dtype
-from .alif import ALIFParams, ALIFTrace, simulate_alif
-from .circuit import CircuitParams, CircuitTrace, simulate_circuit
-from .protocols import n_steps_for, paired_pulses, pairing_trains, poisson_train, regular_train, time_axis
-from .stdp import STDPParams, STDPTrace, simulate_stdp, stdp_window
+from ._compiles import compile_count, count_compilations
+from ._events import elapsed_since_last_spike, spike_index, spike_intervals
+from ._params import as_float_scalar, check_range, float_dtype
+from .alif import (
+                      ALIFInputs,
+                      ALIFParams,
+                      ALIFState,
+                      ALIFTrace,
+                      alif_init,
+                      alif_step,
+                      simulate_alif,
+)
+from .circuit import (
+                      CircuitInputs,
+                      CircuitParams,
+                      CircuitState,
+                      CircuitTrace,
+                      circuit_init,
+                      circuit_step,
+                      simulate_circuit,
+)
+from .protocols import (
+                      n_steps_for,
+                      paired_pulses,
+                      pairing_trains,
+                      poisson_train,
+                      regular_train,
+                      time_axis,
+)
+from .stdp import (
+                      STDPInputs,
+                      STDPParams,
+                      STDPState,
+                      STDPTrace,
+                      simulate_stdp,
+                      stdp_decay,
+                      stdp_init,
+                      stdp_step,
+                      stdp_window,
+)
 from .stdp_frequency import stdp_frequency_curve
+from .stdp_window import stdp_window_analytic
 from .stp import STPParams, STPSweep, STPTrace, simulate_stp, steady_state, sweep_stp
-from .wtas import WTASParams, WTASTrace, simulate_wtas
+from .stp_sweep import release_at_intervals
+from .tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
+from .wtas import (
+                      WTASInputs,
+                      WTASParams,
+                      WTASState,
+                      WTASTrace,
+                      simulate_wtas,
+                      wtas_init,
+                      wtas_step,
+)
 
 __all__ = [
-    "ALIFParams", "ALIFTrace", "simulate_alif",
-    "CircuitParams", "CircuitTrace", "simulate_circuit",
-    "STDPParams", "STDPTrace", "simulate_stdp", "stdp_window", "stdp_frequency_curve",
-    "STPParams", "STPSweep", "STPTrace", "simulate_stp", "steady_state", "sweep_stp",
-    "WTASParams", "WTASTrace", "simulate_wtas",
+    "ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init",
+    "CircuitParams", "CircuitTrace", "CircuitState", "CircuitInputs", "simulate_circuit", "circuit_step",
+    "circuit_init",
+    "STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp", "stdp_step", "stdp_init", "stdp_decay",
+    "stdp_window", "stdp_window_analytic", "stdp_frequency_curve",
+    "STPParams", "STPSweep", "STPTrace", "STPState", "STPInputs", "simulate_stp", "steady_state", "sweep_stp",
+    "stp_step", "stp_init", "tm_jump", "tm_relax", "tm_decay", "release_at_intervals",
+    "WTASParams", "WTASTrace", "WTASState", "WTASInputs", "simulate_wtas", "wtas_step", "wtas_init",
     "regular_train", "poisson_train", "pairing_trains", "paired_pulses", "time_axis", "n_steps_for",
-    "batch_shape", "batch_sharding", "float_dtype",
+    "elapsed_since_last_spike", "spike_index", "spike_intervals", "check_range", "as_float_scalar",
+    "batch_shape", "batch_sharding", "float_dtype", "compile_count", "count_compilations",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 import jax
 import numpy as np
 
-__all__ = ["float_dtype", "params_class", "check_range", "as_float_scalar"]
+__all__ = ["float_dtype", "params_class", "trace_class", "check_range", "as_float_scalar"]
 
 
 def float_dtype() -> np.dtype:
@@ -181,8 +181,3 @@ def trace_class(cls):
     names = tuple(f.name for f in dataclasses.fields(cls))
     jax.tree_util.register_dataclass(cls, data_fields=list(names), meta_fields=[])
     return cls
-
-
-def n_steps_of(duration_ms: float, dt_ms: float) -> int:
-    """Number of steps covering ``duration_ms`` at ``dt_ms`` (rounded to the nearest)."""
-    return int(math.floor(duration_ms / dt_ms + 0.5))

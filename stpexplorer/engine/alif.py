@@ -24,6 +24,8 @@ Example
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
 from jax import lax
@@ -32,7 +34,7 @@ from ._batch import run_batched
 from ._params import as_float_scalar, check_range, params_class, trace_class
 from .protocols import check_current
 
-__all__ = ["ALIFParams", "ALIFTrace", "simulate_alif", "alif_step", "alif_init"]
+__all__ = ["ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init"]
 
 
 @params_class()
@@ -80,21 +82,45 @@ class ALIFParams:
 
 @trace_class
 class ALIFTrace:
+    """``v`` (mV, end of step), ``thr`` (mV, the threshold tested) and ``spikes`` (0/1), (*batch, n_steps)."""
+
     v: jax.Array
     thr: jax.Array
     spikes: jax.Array
 
 
-def alif_init(p: ALIFParams, dtype):
-    """State (v, theta, refractory steps left)."""
-    return (jnp.zeros((), dtype) + p.v_rest, jnp.zeros((), dtype), jnp.zeros((), jnp.int32))
+class ALIFState(NamedTuple):
+    """Membrane potential ``v`` (mV), threshold increment ``theta`` (mV) and the refractory
+    steps left ``ref`` (int32); scalars."""
+
+    v: jax.Array
+    theta: jax.Array
+    ref: jax.Array
 
 
-def alif_step(p: ALIFParams, dt, state, current):
-    """One exact step with constant ``current`` (nA); returns (state, (v, thr, spike))."""
+class ALIFInputs(NamedTuple):
+    """One step's input: ``current`` (nA, constant over the step) and the step ``dt`` (ms)."""
+
+    current: jax.Array
+    dt: jax.Array
+
+
+def alif_init(p: ALIFParams, dtype) -> ALIFState:
+    """The resting state: v = v_rest, theta = 0, not refractory."""
+    return ALIFState(jnp.zeros((), dtype) + p.v_rest, jnp.zeros((), dtype), jnp.zeros((), jnp.int32))
+
+
+def alif_step(p: ALIFParams, state: ALIFState, inputs: ALIFInputs):
+    """One exact step; returns ``(state, (v, thr, spike))``.
+
+    theta decays by e^{-dt/τθ}; v relaxes exactly towards ``v_rest + R·current`` (e^{-dt/τm});
+    a refractory neuron is held at v_reset; it spikes when v >= thr = v_th + theta, then
+    v ← v_reset, theta ← theta + theta_plus, and it stays refractory round(refract_ms/dt) steps.
+    """
     v, theta, ref = state
+    dt = inputs.dt
     theta = theta * jnp.exp(-dt / p.tau_theta)
-    v_inf = p.v_rest + p.R * current
+    v_inf = p.v_rest + p.R * inputs.current
     v = v_inf + (v - v_inf) * jnp.exp(-dt / p.tau_m)
     refractory = ref > 0
     v = jnp.where(refractory, p.v_reset, v)
@@ -104,12 +130,12 @@ def alif_step(p: ALIFParams, dt, state, current):
     theta = theta + p.theta_plus * spike
     n_ref = jnp.round(p.refract_ms / dt).astype(jnp.int32)
     ref = jnp.where(spike, n_ref, jnp.maximum(ref - 1, 0))
-    return (v, theta, ref), (v, thr, spike.astype(v.dtype))
+    return ALIFState(v, theta, ref), (v, thr, spike.astype(v.dtype))
 
 
 def _simulate(p: ALIFParams, current, dt):
     def step(state, i):
-        return alif_step(p, dt, state, i)
+        return alif_step(p, state, ALIFInputs(i, dt))
 
     _, (v, thr, s) = lax.scan(step, alif_init(p, current.dtype), current)
     return ALIFTrace(v=v, thr=thr, spikes=s)

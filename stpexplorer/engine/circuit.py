@@ -36,19 +36,24 @@ Example
 from __future__ import annotations
 
 from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from ._batch import run_batched
+from ._events import elapsed_since_last_spike
 from ._params import as_float_scalar, check_range, params_class, trace_class
-from .alif import ALIFParams, alif_init, alif_step
+from .alif import ALIFInputs, ALIFParams, ALIFState, alif_init, alif_step
 from .protocols import check_spikes
-from .stdp import STDPParams, stdp_init, stdp_step
-from .stp import STPParams, _decay, elapsed_since_last_spike, exact_step
+from .stdp import STDPInputs, STDPParams, STDPState, stdp_init, stdp_step
+from .stp import STPParams
+from .tm import STPInputs, STPState, stp_step, tm_decay
 
-__all__ = ["CircuitParams", "CircuitTrace", "simulate_circuit"]
+__all__ = ["CircuitParams", "CircuitTrace", "CircuitState", "CircuitInputs", "simulate_circuit", "circuit_step",
+           "circuit_init"]
 
 
 @params_class()
@@ -81,6 +86,8 @@ class CircuitParams:
 
 @trace_class
 class CircuitTrace:
+    """u, x, wdyn, w: (*batch, n_steps, n_syn); v, thr (mV), spikes, current (nA): (*batch, n_steps)."""
+
     u: jax.Array
     x: jax.Array
     wdyn: jax.Array
@@ -91,38 +98,74 @@ class CircuitTrace:
     current: jax.Array
 
 
-def _simulate(p: CircuitParams, pre, el, w0, dt):
-    e_f = _decay(el, p.stp.tau_f)
-    e_d = _decay(el, p.stp.tau_d)
-    e_syn = jnp.exp(-dt / p.tau_syn)
-    n_syn = pre.shape[1]
-    zeros = jnp.zeros(n_syn, pre.dtype)
-    plastic = stdp_init(p.stdp, w0, (n_syn,), pre.dtype)
+class CircuitState(NamedTuple):
+    """State of the synapse lab after a step.
+
+    stp:     :class:`STPState`, u and x of each synapse after its last spike, (n_syn,)
+    wdyn:    last efficacy W·w·frac of each synapse (held between its spikes), (n_syn,)
+    current: synaptic current, nA, ()
+    neuron:  :class:`ALIFState` of the postsynaptic neuron
+    plastic: :class:`STDPState`: w, r1, r2 (n_syn,); o1, o2 () of the one neuron
+    k_post:  steps since the neuron's last spike, int32 ()
+    """
+
+    stp: STPState
+    wdyn: jax.Array
+    current: jax.Array
+    neuron: ALIFState
+    plastic: STDPState
+    k_post: jax.Array
+
+
+class CircuitInputs(NamedTuple):
+    """One step's input: ``pre`` spikes (n_syn,), the decay factors from each synapse's last
+    pre spike ``e_f, e_d`` (STP, :func:`tm_decay`) and ``e_r1, e_r2`` (STDP), and ``dt`` (ms)."""
+
+    pre: jax.Array
+    e_f: jax.Array
+    e_d: jax.Array
+    e_r1: jax.Array
+    e_r2: jax.Array
+    dt: jax.Array
+
+
+def circuit_init(p: CircuitParams, w0, n_syn: int, dtype) -> CircuitState:
+    """Rest: u = 0, x = 1, no current, the neuron at rest, weights w0 (clipped), traces 0."""
+    zeros = jnp.zeros(n_syn, dtype)
+    plastic = stdp_init(p.stdp, w0, (n_syn,), dtype)
     # the post traces are one value for all synapses: o1, o2 of the single neuron
-    plastic = plastic._replace(o1=jnp.zeros((), pre.dtype), o2=jnp.zeros((), pre.dtype))
+    plastic = plastic._replace(o1=jnp.zeros((), dtype), o2=jnp.zeros((), dtype))
+    return CircuitState(STPState(zeros, zeros + 1.0), zeros, jnp.zeros((), dtype), alif_init(p.neuron, dtype),
+                        plastic, jnp.zeros((), jnp.int32))
 
-    e_r1 = jnp.exp(-el / p.stdp.tau_plus)
-    e_r2 = jnp.exp(-el / p.stdp.tau_x)
 
-    def step(carry, inp):
-        stp_state, wdyn, current, neuron, plastic, k_post = carry
-        s, ef, ed, er1, er2 = inp
-        stp_state, (u, x, frac) = exact_step(p.stp, stp_state, (s, ef, ed))
-        eff = p.stp.W * plastic.w * frac
-        wdyn = jnp.where(s > 0.5, eff, wdyn)
-        current = current * e_syn + p.gain * jnp.sum(eff)
-        neuron, (v, thr, spike) = alif_step(p.neuron, dt, neuron, current + p.i_ext)
-        # the post traces decay from the neuron's last spike, k_post steps ago
-        el_post = (k_post + 1).astype(dt.dtype) * dt
-        decay = (er1, er2, jnp.exp(-el_post / p.stdp.tau_minus), jnp.exp(-el_post / p.stdp.tau_y))
-        plastic, _ = stdp_step(p.stdp, plastic, s, spike, decay)
-        k_post = jnp.where(spike > 0.5, 0, k_post + 1)
-        carry = (stp_state, wdyn, current, neuron, plastic, k_post)
-        return carry, (u, x, wdyn, plastic.w, v, thr, spike, current)
+def circuit_step(p: CircuitParams, state: CircuitState, inputs: CircuitInputs):
+    """One step (equations in the module docstring): STP at the pre spikes, the current, the
+    neuron, then STDP with this step's pre spikes and the neuron's spike.
+    Returns ``(state, (u, x, wdyn, w, v, thr, spike, current))``."""
+    s, dt = inputs.pre, inputs.dt
+    stp_state, (u, x, frac) = stp_step(p.stp, state.stp, STPInputs(s, inputs.e_f, inputs.e_d))
+    plastic = state.plastic
+    eff = p.stp.W * plastic.w * frac
+    wdyn = jnp.where(s > 0.5, eff, state.wdyn)
+    current = state.current * jnp.exp(-dt / p.tau_syn) + p.gain * jnp.sum(eff)
+    neuron, (v, thr, spike) = alif_step(p.neuron, state.neuron, ALIFInputs(current + p.i_ext, dt))
+    # the post traces decay from the neuron's last spike, k_post steps ago
+    el_post = (state.k_post + 1).astype(dt.dtype) * dt
+    decay = STDPInputs(s, spike, inputs.e_r1, inputs.e_r2,
+                       jnp.exp(-el_post / p.stdp.tau_minus), jnp.exp(-el_post / p.stdp.tau_y))
+    plastic, _ = stdp_step(p.stdp, plastic, decay)
+    k_post = jnp.where(spike > 0.5, 0, state.k_post + 1)
+    new = CircuitState(stp_state, wdyn, current, neuron, plastic, k_post)
+    return new, (u, x, wdyn, plastic.w, v, thr, spike, current)
 
-    init = ((zeros, zeros + 1.0), zeros, jnp.zeros((), pre.dtype), alif_init(p.neuron, pre.dtype),
-            plastic, jnp.zeros((), jnp.int32))
-    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(step, init, (pre, e_f, e_d, e_r1, e_r2))
+
+def _simulate(p: CircuitParams, pre, el, w0, dt):
+    dts = jnp.broadcast_to(dt, pre.shape[:1])
+    inputs = CircuitInputs(pre, tm_decay(el, p.stp.tau_f), tm_decay(el, p.stp.tau_d),
+                           jnp.exp(-el / p.stdp.tau_plus), jnp.exp(-el / p.stdp.tau_x), dts)
+    init = circuit_init(p, w0, pre.shape[1], pre.dtype)
+    _, (u, x, wdyn, w, v, thr, spk, cur) = lax.scan(partial(circuit_step, p), init, inputs)
     u = jnp.where(p.stp.tau_f > 0, u, p.stp.U)
     x = jnp.where(p.stp.tau_d > 0, x, 1.0)
     return CircuitTrace(u=u, x=x, wdyn=wdyn, w=w, v=v, thr=thr, spikes=spk, current=cur)
@@ -148,8 +191,6 @@ def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> Circuit
         raise ValueError(f"params must be a CircuitParams, got {type(params).__name__}")
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     s = check_spikes("pre_spikes", pre_spikes, ndim=2)
-    import numpy as np
-
     w = np.asarray(w0, dtype=s.dtype)
     if w.ndim > 1 or (w.ndim == 1 and w.shape[0] != s.shape[1]):
         raise ValueError(f"w0 must be a scalar or have shape (n_syn={s.shape[1]},), got shape {w.shape}")

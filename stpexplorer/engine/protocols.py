@@ -13,18 +13,19 @@ import math
 
 import numpy as np
 
-from ._params import as_float_scalar, check_range, float_dtype, n_steps_of
+from ._params import as_float_scalar, check_range, float_dtype
 
 __all__ = ["regular_train", "poisson_train", "pairing_trains", "paired_pulses", "time_axis", "n_steps_for"]
 
 
 def n_steps_for(duration_ms, dt_ms) -> int:
-    """Validate ``duration_ms`` and ``dt_ms`` and return the number of steps."""
+    """Validate ``duration_ms`` and ``dt_ms`` and return the number of steps covering the
+    duration, ``floor(duration_ms / dt_ms + 0.5)`` (rounded to the nearest)."""
     dur = float(as_float_scalar("duration_ms", duration_ms, lo=0.0, lo_open=True, unit="ms"))
     dt = float(as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms"))
     if dt > dur:
         raise ValueError(f"dt_ms must be in (0, duration_ms={dur:g}] ms, got {dt:g}")
-    return n_steps_of(dur, dt)
+    return int(math.floor(dur / dt + 0.5))
 
 
 def time_axis(*, duration_ms, dt_ms) -> np.ndarray:

@@ -48,6 +48,7 @@ Example
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -56,12 +57,12 @@ import numpy as np
 from jax import lax
 
 from ._batch import run_batched
+from ._events import elapsed_since_last_spike
 from ._params import as_float_scalar, check_range, params_class, trace_class
 from .protocols import check_spikes
-from .stp import elapsed_since_last_spike
 
-__all__ = ["STDPParams", "STDPTrace", "STDPState", "simulate_stdp", "stdp_window", "stdp_step", "stdp_decay",
-           "RULES", "BOUNDS"]
+__all__ = ["STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp", "stdp_window",
+           "stdp_window_analytic", "stdp_step", "stdp_decay", "stdp_init", "RULES", "BOUNDS"]
 
 RULES = ("all_to_all", "nearest")
 BOUNDS = ("hard", "soft", "none")
@@ -130,7 +131,8 @@ class STDPTrace:
 
 
 class STDPState(NamedTuple):
-    """Weight and the four traces just after the last spike of their train."""
+    """Weight and the four traces just after the last spike of their train (shape of w: () or (n,);
+    in the circuit o1, o2 are () shared by all synapses)."""
 
     w: jax.Array
     r1: jax.Array
@@ -139,8 +141,22 @@ class STDPState(NamedTuple):
     o2: jax.Array
 
 
+class STDPInputs(NamedTuple):
+    """One step's input: ``pre``, ``post`` spikes (0/1) and the decay factors
+    ``e_r1, e_r2`` (from the last pre spike) and ``e_o1, e_o2`` (from the last post spike),
+    as returned by :func:`stdp_decay`. Shapes broadcast against the state's."""
+
+    pre: jax.Array
+    post: jax.Array
+    e_r1: jax.Array
+    e_r2: jax.Array
+    e_o1: jax.Array
+    e_o2: jax.Array
+
+
 def stdp_decay(p: STDPParams, el_pre, el_post):
-    """Decay factors ``(e_r1, e_r2, e_o1, e_o2)`` from the last pre / post spike (elapsed ms)."""
+    """Decay factors ``(e_r1, e_r2, e_o1, e_o2)`` from the last pre / post spike (elapsed ms):
+    ``exp(-el_pre/τ+), exp(-el_pre/τx), exp(-el_post/τ−), exp(-el_post/τy)``."""
     return (jnp.exp(-el_pre / p.tau_plus), jnp.exp(-el_pre / p.tau_x),
             jnp.exp(-el_post / p.tau_minus), jnp.exp(-el_post / p.tau_y))
 
@@ -154,15 +170,17 @@ def stdp_init(p: STDPParams, w0, shape, dtype) -> STDPState:
     return STDPState(w, z, z, z, z)
 
 
-def stdp_step(p: STDPParams, state: STDPState, pre_s, post_s, decay):
-    """One step. ``decay = stdp_decay(...)`` holds exp(-(time since the last spike of that
-    train)/tau): the traces decay exactly from the last spike. Weight updates use the traces
-    of earlier spikes (r2 and o2 before their jump); then this step's spikes are added.
-    Returns (state, (w, r1, r2, o1, o2)) with the traces at the end of the step."""
-    e_r1, e_r2, e_o1, e_o2 = decay
+def stdp_step(p: STDPParams, state: STDPState, inputs: STDPInputs):
+    """One step: ``(state, (w, r1, r2, o1, o2))`` with the traces at the end of the step.
+
+    ``inputs = STDPInputs(pre, post, *stdp_decay(p, el_pre, el_post))``: the traces decay
+    exactly from the last spike of their train. Weight updates use the traces of earlier
+    spikes (r2 and o2 before their jump); then this step's spikes are added to the traces.
+    """
+    pre_s, post_s = inputs.pre, inputs.post
     w = state.w
-    r1, r2 = state.r1 * e_r1, state.r2 * e_r2
-    o1, o2 = state.o1 * e_o1, state.o2 * e_o2
+    r1, r2 = state.r1 * inputs.e_r1, state.r2 * inputs.e_r2
+    o1, o2 = state.o1 * inputs.e_o1, state.o2 * inputs.e_o2
     # with A3 = 0 the factors are exactly A_plus / A_minus: the pair rule bit for bit
     pot = (p.A_plus + p.A3_plus * o2) * r1 * post_s
     dep = (p.A_minus + p.A3_minus * r2) * o1 * pre_s
@@ -185,13 +203,9 @@ def stdp_step(p: STDPParams, state: STDPState, pre_s, post_s, decay):
 
 
 def _simulate(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
-    decay = stdp_decay(p, el_pre, el_post)
-
-    def step(state, s):
-        return stdp_step(p, state, s[0], s[1], s[2:])
-
+    inputs = STDPInputs(pre, post, *stdp_decay(p, el_pre, el_post))
     init = stdp_init(p, w0, pre.shape[1:], pre.dtype)
-    _, (w, r1, r2, o1, o2) = lax.scan(step, init, (pre, post) + decay)
+    _, (w, r1, r2, o1, o2) = lax.scan(partial(stdp_step, p), init, inputs)
     return STDPTrace(w=w, pre_trace=r1, post_trace=o1, pre_trace_x=r2, post_trace_y=o2)
 
 
@@ -227,48 +241,11 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
     return run_batched(_single, _batched, params, a, b, *el, w, dt)
 
 
-def _window(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
-    tr = jax.vmap(_simulate, in_axes=(None, 0, 0, 0, 0, None, None))(p, pre, post, el_pre, el_post, w0, dt)
-    return tr.w[:, -1] - stdp_init(p, w0, (), pre.dtype).w
-
-
-_window_single = jax.jit(_window)
-_window_batched = jax.jit(jax.vmap(_window, in_axes=(0, None, None, None, None, None, None)))
-
-
-def window_trains(delta_t_ms, dt_ms):
-    """One isolated pair per Δt on a common window: pre/post arrays of shape (n_dt, n_steps).
-
-    Δt is snapped to the grid; the earlier spike of each pair sits at step 1.
-    """
-    dt = float(dt_ms)
-    d = np.atleast_1d(np.asarray(delta_t_ms, dtype=np.float64))
-    check_range("delta_t_ms", d, unit="ms")
-    k = np.floor(d / dt + 0.5).astype(np.int64)
-    n_steps = int(np.max(np.abs(k))) + 3
-    rows = np.arange(d.size)
-    t_pre = 1 + np.maximum(0, -k)
-    pre = np.zeros((d.size, n_steps))
-    post = np.zeros((d.size, n_steps))
-    pre[rows, t_pre] = 1.0
-    post[rows, t_pre + k] = 1.0
-    return pre, post, k * dt
-
-
-def stdp_window(params: STDPParams, delta_t_ms, *, dt_ms, w0=0.5):
-    """Δw of one isolated pre/post pair for each Δt = t_post − t_pre (ms), by simulation.
-
-    ``delta_t_ms`` is snapped to the dt grid. Returns an array of shape
-    (*batch, n_dt) (``(*batch,)`` for a scalar Δt). With w0 away from the bounds (or
-    bounds="none") it equals, for the pair and the triplet rule alike, ``A_plus e^{-Δt/τ+}`` (Δt > 0), ``-A_minus e^{Δt/τ-}`` (Δt < 0), 0 at Δt = 0.
-    """
-    if not isinstance(params, STDPParams):
-        raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
-    dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
-    w = _check_w0(w0)
-    pre, post, _ = window_trains(delta_t_ms, dt)
-    dtype = dt.dtype
-    pre, post = pre.T.astype(dtype), post.T.astype(dtype)  # (n_steps, n_dt): time first for the host index
-    el = (elapsed_since_last_spike(pre, dt).T, elapsed_since_last_spike(post, dt).T)
-    out = run_batched(_window_single, _window_batched, params, pre.T, post.T, *el, w, dt)
-    return out if np.ndim(delta_t_ms) else out[..., 0]
+# the pair window (simulated and closed form) lives in stdp_window (one concept per file)
+from .stdp_window import (  # noqa: F401
+    _window_batched,
+    _window_single,
+    stdp_window,
+    stdp_window_analytic,
+    window_trains,
+)

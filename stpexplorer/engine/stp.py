@@ -70,15 +70,17 @@ from functools import partial
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from jax import lax
 
 from ._batch import run_batched
+from ._events import elapsed_since_last_spike, spike_index  # noqa: F401 (re-exported: were defined here)
 from ._params import as_float_scalar, check_range, params_class, trace_class
-from ._stp_f import _after_release, _extra_jump, canonical, post_init_optional_f
+from ._stp_f import _extra_jump, canonical, post_init_optional_f
 from .protocols import check_spikes
+from .tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
 
-__all__ = ["STPParams", "STPTrace", "STPSweep", "simulate_stp", "sweep_stp", "steady_state", "METHODS"]
+__all__ = ["STPParams", "STPTrace", "STPSweep", "STPState", "STPInputs", "simulate_stp", "sweep_stp", "steady_state",
+           "stp_step", "stp_init", "METHODS"]
 
 METHODS = ("exact", "euler")
 
@@ -135,59 +137,6 @@ class STPSweep:
     release: jax.Array
 
 
-def _decay(elapsed, tau):
-    """exp(-elapsed / tau), with tau = 0 meaning instantaneous decay (factor 0)."""
-    on = tau > 0
-    return jnp.where(on, jnp.exp(-elapsed / jnp.where(on, tau, 1.0)), 0.0)
-
-
-def elapsed_since_last_spike(spikes, dt) -> np.ndarray:
-    """Host-side: time (ms) from the last spike strictly before each step to that step.
-
-    Steps before the first spike get the time since t = -dt (any value works: the
-    state is at rest there). Works on (n_steps,) and (n_steps, n) numpy arrays.
-    """
-    s = np.asarray(spikes) > 0.5
-    idx = np.arange(s.shape[0]).reshape((-1,) + (1,) * (s.ndim - 1))
-    last_incl = np.maximum.accumulate(np.where(s, idx, -1), axis=0)
-    last_before = np.concatenate([np.full_like(last_incl[:1], -1), last_incl[:-1]], axis=0)
-    return ((idx - last_before) * float(dt)).astype(s.dtype if s.dtype.kind == "f" else np.asarray(dt).dtype)
-
-
-def exact_step(p: STPParams, carry, inputs):
-    """One step of the exact model (used by the circuit). carry = (u+, x+) after the last
-    spike; inputs = (spike, e_f, e_d) with the decay factors from that spike to now."""
-    u_last, x_last = carry
-    s, e_f, e_d = inputs
-    u_pre = u_last * e_f
-    x_pre = 1.0 + (x_last - 1.0) * e_d
-    u_jump = u_pre + p.U * (1.0 - u_pre)
-    frac = u_jump * x_pre  # fraction released at a spike: u after the jump, x before depletion
-    x_dep = x_pre - frac
-    u_jump = _after_release(u_jump, _extra_jump(p))
-    spk = s > 0.5
-    u_new = jnp.where(spk, u_jump, u_last)
-    x_new = jnp.where(spk, x_dep, x_last)
-    u_now = jnp.where(spk, u_jump, u_pre)
-    x_now = jnp.where(spk, x_dep, x_pre)
-    return (u_new, x_new), (u_now, x_now, frac * s)
-
-
-def spike_index(spikes: np.ndarray) -> np.ndarray:
-    """Host-side event index of a (n_steps,) train, packed in one int32 array (one transfer):
-    ``[spike steps padded to n_steps | spikes so far at each step | number of spikes]``."""
-    n = spikes.shape[0]
-    idx = np.flatnonzero(spikes > 0.5).astype(np.int32)  # on bools: 10x faster than on floats
-    out = np.zeros(2 * n + 1, np.int32)
-    out[: idx.size] = idx
-    # spikes so far: k repeated from spike k-1 up to spike k (cheaper than a cumsum)
-    bounds = np.empty(idx.size + 2, np.int32)
-    bounds[0], bounds[1:-1], bounds[-1] = 0, idx, n
-    out[n: 2 * n] = np.repeat(np.arange(idx.size + 1, dtype=np.int32), bounds[1:] - bounds[:-1])
-    out[2 * n] = idx.size
-    return out
-
-
 def _exact(p: STPParams, spikes, index, dt):
     """Event-driven exact solution: the recursion runs over the spikes only (a loop with a
     traced trip count, so trains with different spike counts share one compiled function);
@@ -195,17 +144,12 @@ def _exact(p: STPParams, spikes, index, dt):
     n = spikes.shape[0]
     idx, count, n_sp = index[:n], index[n: 2 * n], index[2 * n]
     dtype = spikes.dtype
-    g = _extra_jump(p)
 
     def at_spike(k, c):
         u, x, us, xs, fs = c
         interval = (idx[k] - idx[jnp.maximum(k - 1, 0)]).astype(dtype) * dt
-        u_pre = u * _decay(interval, p.tau_f)
-        x_pre = 1.0 + (x - 1.0) * _decay(interval, p.tau_d)
-        u_jump = u_pre + p.U * (1.0 - u_pre)
-        frac = u_jump * x_pre  # u after the jump, x before depletion
-        x_dep = x_pre - frac
-        u_jump = _after_release(u_jump, g)
+        u_pre, x_pre = tm_relax(u, x, tm_decay(interval, p.tau_f), tm_decay(interval, p.tau_d))
+        u_jump, x_dep, frac = tm_jump(p, u_pre, x_pre)
         return u_jump, x_dep, us.at[k].set(u_jump), xs.at[k].set(x_dep), fs.at[k].set(frac)
 
     zero = jnp.zeros((), dtype)
@@ -214,8 +158,9 @@ def _exact(p: STPParams, spikes, index, dt):
     k = jnp.maximum(count - 1, 0)  # the last spike at or before each step
     seen = count > 0
     since = (jnp.arange(n, dtype=jnp.int32) - idx[k]).astype(dtype) * dt
-    u = jnp.where(seen, us[k] * _decay(since, p.tau_f), 0.0)
-    x = jnp.where(seen, 1.0 + (xs[k] - 1.0) * _decay(since, p.tau_d), 1.0)
+    u_since, x_since = tm_relax(us[k], xs[k], tm_decay(since, p.tau_f), tm_decay(since, p.tau_d))
+    u = jnp.where(seen, u_since, 0.0)
+    x = jnp.where(seen, x_since, 1.0)
     wdyn = jnp.where(seen, p.W * fs[k], 0.0)
     u = jnp.where(p.tau_f > 0, u, p.U)  # facilitation off: u is held at U
     x = jnp.where(p.tau_d > 0, x, 1.0)  # depression off: x stays 1
@@ -278,4 +223,10 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
 
 
 # the event-driven sweep and the steady state live in stp_sweep (one concept per file)
-from .stp_sweep import _sweep_batched, _sweep_single, spike_intervals, steady_state, sweep_stp  # noqa: E402,F401
+from .stp_sweep import (  # noqa: F401
+    _sweep_batched,
+    _sweep_single,
+    spike_intervals,
+    steady_state,
+    sweep_stp,
+)

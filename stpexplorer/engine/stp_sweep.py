@@ -14,15 +14,16 @@ time grid; ``release_at_intervals`` takes the intervals directly (used by the fi
 from __future__ import annotations
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
 from ._batch import run_batched
+from ._events import spike_intervals
 from ._params import as_float_scalar, check_range
+from ._stp_f import canonical
 from .protocols import check_spikes
-from ._stp_f import _after_release, _extra_jump, canonical
-from .stp import STPParams, STPSweep, _check_params, _decay
+from .stp import STPParams, STPSweep, _check_params
+from .tm import STPState, stp_init, tm_decay, tm_jump, tm_relax
 
 __all__ = ["sweep_stp", "steady_state", "spike_intervals", "release_at_intervals"]
 
@@ -30,21 +31,16 @@ __all__ = ["sweep_stp", "steady_state", "spike_intervals", "release_at_intervals
 def release_at_intervals(p: STPParams, intervals):
     """Per-spike release (n_spikes,) for one parameter set; ``intervals`` (n_spikes,) in ms,
     ``intervals[0]`` ignored (the first spike is from rest). Pure JAX, differentiable in p."""
-    e_f = _decay(intervals, p.tau_f)
-    e_d = _decay(intervals, p.tau_d)
-    g = _extra_jump(p)
+    e_f = tm_decay(intervals, p.tau_f)
+    e_d = tm_decay(intervals, p.tau_d)
 
-    def step(carry, e):
-        u, x = carry  # u carried from the previous spike, x after the previous depletion
-        ef, ed = e
-        u_pre = u * ef
-        x_pre = 1.0 + (x - 1.0) * ed
-        u_new = u_pre + p.U * (1.0 - u_pre)
-        frac = u_new * x_pre
-        return (_after_release(u_new, g), x_pre - frac), frac
+    def step(state: STPState, e):
+        # u carried from the previous spike, x after the previous depletion
+        u_pre, x_pre = tm_relax(state.u, state.x, *e)
+        u_next, x_next, frac = tm_jump(p, u_pre, x_pre)
+        return STPState(u_next, x_next), frac
 
-    zero = jnp.zeros((), intervals.dtype)
-    _, frac = lax.scan(step, (zero, zero + 1.0), (e_f, e_d))
+    _, frac = lax.scan(step, stp_init((), intervals.dtype), (e_f, e_d))
     return p.W * frac
 
 
@@ -54,13 +50,6 @@ def _sweep_one(p: STPParams, intervals):
 
 _sweep_single = jax.jit(_sweep_one)
 _sweep_batched = jax.jit(jax.vmap(_sweep_one, in_axes=(0, None)))
-
-
-def spike_intervals(spikes, dt) -> np.ndarray:
-    """Inter-spike intervals (ms) of a 0/1 train; the first entry is 0 (from rest)."""
-    idx = np.flatnonzero(np.asarray(spikes) > 0.5)
-    d = np.diff(idx, prepend=idx[:1] if idx.size else idx).astype(np.float64) * float(dt)
-    return d
 
 
 def sweep_stp(params: STPParams, spikes, *, dt_ms) -> STPSweep:
@@ -111,8 +100,8 @@ def steady_state(params: STPParams, rate_hz):
 @jax.jit
 def _steady(p: STPParams, rate):
     delta = 1000.0 / rate
-    e_f = _decay(delta, p.tau_f)
-    e_d = _decay(delta, p.tau_d)
+    e_f = tm_decay(delta, p.tau_f)
+    e_d = tm_decay(delta, p.tau_d)
     if p.f is None:
         u = p.U / (1.0 - (1.0 - p.U) * e_f)
     else:

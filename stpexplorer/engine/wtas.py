@@ -34,6 +34,8 @@ Example
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -43,7 +45,8 @@ from ._batch import run_batched
 from ._params import as_float_scalar, check_range, params_class, trace_class
 from .protocols import _as_count, check_current
 
-__all__ = ["WTASParams", "WTASTrace", "simulate_wtas", "initial_thresholds", "THR_FLOOR"]
+__all__ = ["WTASParams", "WTASTrace", "WTASState", "WTASInputs", "simulate_wtas", "wtas_step", "wtas_init",
+           "initial_thresholds", "THR_FLOOR"]
 
 THR_FLOOR = 0.025
 
@@ -80,6 +83,9 @@ class WTASParams:
 
 @trace_class
 class WTASTrace:
+    """``v`` (R·j, 0 when refractory), ``p`` (softmax), ``spikes`` and ``thr`` (after the step),
+    each (*batch, n_steps, n_units)."""
+
     v: jax.Array
     p: jax.Array
     spikes: jax.Array
@@ -87,26 +93,51 @@ class WTASTrace:
 
 
 def initial_thresholds(p: WTASParams, key):
+    """``thr_base + thr_jitter·uniform(−1, 1)``, shape (n_units,)."""
     u = jax.random.uniform(key, (p.n_units,), dtype=jnp.asarray(p.thr_base).dtype, minval=-1.0, maxval=1.0)
     return p.thr_base + p.thr_jitter * u
 
 
+class WTASState(NamedTuple):
+    """Thresholds ``thr`` and time since each unit's last spike ``rfr`` (ms), each (n_units,)."""
+
+    thr: jax.Array
+    rfr: jax.Array
+
+
+class WTASInputs(NamedTuple):
+    """One step's input: ``current`` (n_units,), ``dt`` (ms) and the ``active`` mask (n_units,) of 0/1."""
+
+    current: jax.Array
+    dt: jax.Array
+    active: jax.Array
+
+
+def wtas_init(p: WTASParams, key, dtype) -> WTASState:
+    """Jittered initial thresholds (:func:`initial_thresholds`), no unit refractory."""
+    return WTASState(initial_thresholds(p, key), jnp.zeros(p.n_units, dtype) + p.refract_ms)
+
+
+def wtas_step(p: WTASParams, state: WTASState, inputs: WTASInputs):
+    """One step (equations in the module docstring); returns ``(state, (v, prob, spikes, thr))``."""
+    thr, rfr = state
+    j, dt = inputs.current, inputs.dt
+    on = inputs.active > 0.5
+    m = (rfr >= p.refract_ms).astype(j.dtype)
+    v = p.R * j * m
+    prob = jax.nn.softmax(jnp.where(on, v, -jnp.inf))  # inactive units take no part
+    s = (prob > thr).astype(j.dtype) * m  # a refractory unit cannot fire
+    thr = jnp.where(on, jnp.maximum(thr + p.thr_gain * (jnp.sum(s) - 1.0), THR_FLOOR), thr)
+    rfr = jnp.where(s > 0.5, dt, rfr + dt)
+    return WTASState(thr, rfr), (v, prob, s, thr)
+
+
 def _simulate(p: WTASParams, current, dt, seed, active):
-    thr0 = initial_thresholds(p, jax.random.key(seed))
-    rfr0 = jnp.zeros(p.n_units, current.dtype) + p.refract_ms  # not refractory at t = 0
-    on = active > 0.5
+    def step(state, j):
+        return wtas_step(p, state, WTASInputs(j, dt, active))
 
-    def step(carry, j):
-        thr, rfr = carry
-        m = (rfr >= p.refract_ms).astype(j.dtype)
-        v = p.R * j * m
-        prob = jax.nn.softmax(jnp.where(on, v, -jnp.inf))  # inactive units take no part
-        s = (prob > thr).astype(j.dtype) * m  # a refractory unit cannot fire
-        thr = jnp.where(on, jnp.maximum(thr + p.thr_gain * (jnp.sum(s) - 1.0), THR_FLOOR), thr)
-        rfr = jnp.where(s > 0.5, dt, rfr + dt)
-        return (thr, rfr), (v, prob, s, thr)
-
-    _, (v, prob, s, thr) = lax.scan(step, (thr0, rfr0), current)
+    init = wtas_init(p, jax.random.key(seed), current.dtype)
+    _, (v, prob, s, thr) = lax.scan(step, init, current)
     return WTASTrace(v=v, p=prob, spikes=s, thr=thr)
 
 
