@@ -18,15 +18,15 @@ def test_every_preset_applies_to_its_panels_and_runs():
             vals = exp.preset_values(name)
             assert vals, (name, panel)
             res = exp.run(vals)
-            assert np.isfinite(np.asarray(res["t"])).all()
+            assert np.isfinite(np.asarray(res.t)).all()
 
 
 def test_tpm98_presets_reproduce_depression_and_facilitation():
     dep = ex.run("stp", preset="TPM98 depressing", values={"probe_delay_ms": 0.0})
     fac = ex.run("stp", preset="TPM98 facilitating", values={"probe_delay_ms": 0.0})
-    assert np.all(np.diff(dep["release_at_spikes"]) < 0)
-    assert fac["release_at_spikes"][1] > fac["release_at_spikes"][0]
-    assert dep["release_at_spikes"][0] == pytest.approx(0.5)
+    assert np.all(np.diff(dep.release_at_spikes) < 0)
+    assert fac.release_at_spikes[1] > fac.release_at_spikes[0]
+    assert dep.release_at_spikes[0] == pytest.approx(0.5)
 
 
 def test_stp_result_matches_engine():
@@ -34,9 +34,9 @@ def test_stp_result_matches_engine():
     res = ex.run("stp", values=vals)
     s = stp.poisson_train(25.0, duration_ms=2000.0, dt_ms=0.1, seed=4)
     tr = stp.simulate_stp(stp.STPParams(U=0.3, tau_f=100.0, tau_d=400.0), s, dt_ms=0.1)
-    np.testing.assert_array_equal(res["u"], np.asarray(tr.u))
+    np.testing.assert_array_equal(res.u, np.asarray(tr.u))
     u, x, r = stp.steady_state(stp.STPParams(U=0.3, tau_f=100.0, tau_d=400.0), 25.0)
-    assert res["release_star"] == pytest.approx(float(r))
+    assert res.release_star == pytest.approx(float(r))
 
 
 def test_unknown_preset_and_parameter_name_the_valid_ones():
@@ -44,7 +44,7 @@ def test_unknown_preset_and_parameter_name_the_valid_ones():
         ex.run("stp", preset="nope")
     with pytest.raises(ValueError, match="unknown parameter 'tauf' for stp; valid parameters: U, tau_f"):
         ex.run("stp", values={"tauf": 3})
-    with pytest.raises(ValueError, match=r"U must be in \[0.01, 1\], got 3"):
+    with pytest.raises(ValueError, match=r"U must be in \(0, 1\], got 3"):
         ex.run("stp", values={"U": 3})
     with pytest.raises(ValueError, match="method must be one of"):
         ex.run("stp", values={"method": "rk4"})
@@ -74,7 +74,7 @@ def test_out_of_range_and_code_like_values_are_rejected():
     exp = ex.EXPERIMENTS["stp"]
     doc = json.loads(ex.dump_json(exp, exp.defaults()))
     doc["values"]["tau_d"] = -3
-    with pytest.raises(ValueError, match=r"tau_d must be in \[1, 5000\] ms or 0 \(off\), got -3"):
+    with pytest.raises(ValueError, match=r"tau_d must be in \[0, inf\) ms \(0 = off\), got -3"):
         ex.load_json(exp, json.dumps(doc))
     doc["values"]["tau_d"] = "__import__('os').system('echo hi')"
     with pytest.raises(ValueError, match="tau_d must be a number"):
@@ -92,7 +92,7 @@ def test_csv_has_time_and_every_per_step_trace():
     lines = text.splitlines()
     header = lines[0].split(",")
     assert header[0] == "t_ms" and "v" in header and "w_mean" in header
-    assert len(lines) == 1 + res["t"].size
+    assert len(lines) == 1 + res.t.size
     row = np.array(lines[10].split(","), dtype=float)
-    assert row[0] == pytest.approx(res["t"][9])
-    assert row[header.index("v")] == pytest.approx(res["v"][9], rel=1e-6)
+    assert row[0] == pytest.approx(res.t[9])
+    assert row[header.index("v")] == pytest.approx(res.v[9], rel=1e-6)

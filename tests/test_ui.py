@@ -54,7 +54,7 @@ def assert_marks_hold(panel, values=None):
     values = values if values is not None else panel.values
     res = EXPERIMENTS[panel.key].run(values)
     for mark, key in TRACE_MARKS[panel.key].items():
-        xd, yd = decimate(res["t"], res[key])
+        xd, yd = decimate(res.t, getattr(res, key))
         mx, my = panel.trace(mark)
         np.testing.assert_allclose(mx, xd, rtol=1e-6, err_msg=f"{panel.key}.{mark}.x")
         np.testing.assert_allclose(my, yd, rtol=1e-5, atol=1e-6, err_msg=f"{panel.key}.{mark}.y")
@@ -289,7 +289,7 @@ def test_zero_ok_off_toggle():
     assert "tau_f=0 ms (off)" in p._status.value
     p._off["tau_d"].value = True
     assert p.values["tau_d"] == 0.0 and p.error == ""
-    assert np.allclose(p.result["x"], 1.0)
+    assert np.allclose(p.result.x, 1.0)
 
 
 @pytest.mark.parametrize("key", list(PANELS))

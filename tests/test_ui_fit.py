@@ -32,27 +32,27 @@ def test_stp_f_tied_to_u_is_todays_model_bit_for_bit():
     assert p.values["f_mode"] == "tied to U" and p.sliders["f"].layout.display == "none"  # hidden while tied
     tr, idx = _engine_run(p.values, None)  # STPParams without f: the classic model
     for k in ("u", "x", "wdyn", "release"):
-        np.testing.assert_array_equal(p.result[k], np.asarray(getattr(tr, k)), err_msg=k)
+        np.testing.assert_array_equal(getattr(p.result, k), np.asarray(getattr(tr, k)), err_msg=k)
     # the f slider's value does not matter while f is tied
-    before = {k: p.result[k].copy() for k in ("u", "release")}
+    before = {k: getattr(p.result, k).copy() for k in ("u", "release")}
     p.set_values(f=0.9)
     for k, v in before.items():
-        np.testing.assert_array_equal(p.result[k], v)
+        np.testing.assert_array_equal(getattr(p.result, k), v)
 
 
 def test_stp_free_f_changes_the_traces_as_the_engine_says():
     p = STPPanel(U=0.2, tau_f=300.0, tau_d=400.0)
-    tied = p.result["release_at_spikes"].copy()
+    tied = p.result.release_at_spikes.copy()
     p.set_values(f_mode="free")
     p.set_values(f=0.05)  # one control moved: the status names it
     assert p.error == "" and p.sliders["f"].layout.display is None  # shown when free
     tr, idx = _engine_run(p.values, 0.05)
-    np.testing.assert_array_equal(p.result["release"], np.asarray(tr.release))
+    np.testing.assert_array_equal(p.result.release, np.asarray(tr.release))
     # the event-driven recursion of the extended TM, u_{n+1} = U + (u_n + f(1 − u_n) − U) e^{−Δ/τf}
     isi = np.diff(np.concatenate([[idx[0]], idx])) * 0.1
     want = release_fraction(eng.STPParams(U=0.2, tau_f=300.0, tau_d=400.0, f=0.05), isi)
-    np.testing.assert_allclose(p.result["release_at_spikes"], want, rtol=2e-5)
-    assert p.result["release_at_spikes"][1] < tied[1]  # a smaller increment facilitates less
+    np.testing.assert_allclose(p.result.release_at_spikes, want, rtol=2e-5)
+    assert p.result.release_at_spikes[1] < tied[1]  # a smaller increment facilitates less
     assert "f=0.05" in p._status.value
     p.load_preset("TPM98 facilitating")  # a published (classic TM) preset ties f to U again
     assert p.values["f_mode"] == "tied to U"
@@ -114,7 +114,7 @@ def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
         assert p.error == ""
         assert not np.array_equal(np.asarray(p.lines["prediction"].y), y0), vals
         want = _sse(data, p.values)
-        assert p.result["sse"] == pytest.approx(want, rel=1e-12)
+        assert p.result.sse == pytest.approx(want, rel=1e-12)
         assert _status_sse(p) == pytest.approx(want, rel=1e-3)
     # the drawn prediction of the first protocol is W·u_n·x_n at its spike times
     pr = data.protocols[0]
@@ -172,8 +172,8 @@ def test_a_bad_csv_names_the_problem_and_keeps_the_last_good_state(text, match):
 
 def test_fit_experiment_runs_from_the_registry_without_widgets():
     res = EXPERIMENTS["fit"].run({"mystery": "depressing", "seed": 0, "U": 0.5})
-    assert res["prediction"][0] == pytest.approx(50.0)  # W·U from rest
-    assert res["sse"] == pytest.approx(_sse(mystery_data("depressing", 0), EXPERIMENTS["fit"].validate({"U": 0.5})))
+    assert res.prediction[0] == pytest.approx(50.0)  # W·U from rest
+    assert res.sse == pytest.approx(_sse(mystery_data("depressing", 0), EXPERIMENTS["fit"].validate({"U": 0.5})))
 
 
 def test_fit_and_reveal_buttons():

@@ -144,9 +144,9 @@ def test_pair_rule_traces_unchanged_when_a3_is_zero():
                                        duration_ms=ex.STDP_DURATION_MS, dt_ms=ex.STDP_DT_MS)
         tr = eng.simulate_stdp(old, pre, post, w0=v["w0"], dt_ms=ex.STDP_DT_MS)
         for k in ("w", "pre_trace", "post_trace"):
-            np.testing.assert_array_equal(p.result[k], np.asarray(getattr(tr, k)), err_msg=str((extra, k)))
+            np.testing.assert_array_equal(getattr(p.result, k), np.asarray(getattr(tr, k)), err_msg=str((extra, k)))
         win = np.asarray(eng.stdp_window(old, ex.WINDOW_DT, dt_ms=ex.STDP_DT_MS, w0=v["w0"]))
-        np.testing.assert_array_equal(p.result["window_dw"], win)
+        np.testing.assert_array_equal(p.result.window_dw, win)
 
 
 def test_every_stdp_preset_sets_the_whole_rule():
@@ -249,6 +249,6 @@ def test_effective_amplitudes_follow_the_slow_traces():
     v, r = p.values, p.result
     _, ap = p.trace("amp_plus")
     _, am = p.trace("amp_minus")
-    assert ap.max() == pytest.approx(v["A_plus"] + v["A3_plus"] * r["post_trace_y"].max(), rel=1e-6)
-    assert am.max() == pytest.approx(v["A_minus"] + v["A3_minus"] * r["pre_trace_x"].max(), rel=1e-6)
+    assert ap.max() == pytest.approx(v["A_plus"] + v["A3_plus"] * r.post_trace_y.max(), rel=1e-6)
+    assert am.max() == pytest.approx(v["A_minus"] + v["A3_minus"] * r.pre_trace_x.max(), rel=1e-6)
     assert am.min() == pytest.approx(v["A_minus"], rel=1e-6)

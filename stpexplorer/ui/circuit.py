@@ -27,9 +27,6 @@ class CircuitPanel(Panel):
     """STP synapses → adaptive LIF neuron, with STDP on the weights."""
 
     key = "circuit"
-    groups = [("Synapses (STP) and input", ["U", "tau_f", "tau_d", "rate_hz", "seed", "gain"]),
-              ("Neuron", ["v_th", "theta_plus", "tau_theta"]),
-              ("STDP", ["A_plus", "A_minus", "tau_plus", "tau_minus", "bounds", "w0"])]
 
     def _build(self):
         x, L = self.x, self.lines
@@ -66,29 +63,29 @@ class CircuitPanel(Panel):
                       layout=W.Layout(flex_flow="row wrap", width="100%"))
 
     def _plot_data(self, r, v):
-        t = r["t"]
+        t = r.t
         k = CIRCUIT_SHOWN
         d = {}
-        X, Y = dec(t, np.stack([r["u_mean"], r["x_mean"], r["wdyn_mean"]], axis=1))
+        X, Y = dec(t, np.stack([r.u_mean, r.x_mean, r.wdyn_mean], axis=1))
         d["u"] = {"x": X, "y": Y}
         # the individual synapses are thin context lines behind the means: 500 points each
         # (min/max per bucket keeps every peak) keep the browser's redraw short
-        X, Y = dec(t, np.concatenate([r["u"][:, :k], r["x"][:, :k], r["wdyn"][:, :k]], axis=1), CONTEXT_POINTS)
+        X, Y = dec(t, np.concatenate([r.u[:, :k], r.x[:, :k], r.wdyn[:, :k]], axis=1), CONTEXT_POINTS)
         d["u_syn"] = {"x": X, "y": Y}
-        xx, yy = dec(t, r["w_mean"])
+        xx, yy = dec(t, r.w_mean)
         d["w"] = {"x": xx, "y": yy}
-        X, Y = dec(t, r["w"][:, :k], CONTEXT_POINTS)
+        X, Y = dec(t, r.w[:, :k], CONTEXT_POINTS)
         d["w_syn"] = {"x": X, "y": Y}
         for name in ("v", "thr"):
-            xx, yy = dec(t, r[name])
+            xx, yy = dec(t, getattr(r, name))
             d[name] = {"x": xx, "y": yy}
-        top = float(max(np.max(r["thr"]), np.max(r["v"])))
-        xx, yy = ticks(t[r["spikes"] > 0.5], top + 1.0, top + 4.0)
+        top = float(max(np.max(r.thr), np.max(r.v)))
+        xx, yy = ticks(t[r.spikes > 0.5], top + 1.0, top + 4.0)
         d["spikes"] = {"x": xx, "y": yy}
-        counts, _ = np.histogram(np.clip(r["w_final"], HIST_BINS[0], HIST_BINS[-1]), bins=HIST_BINS)
+        counts, _ = np.histogram(np.clip(r.w_final, HIST_BINS[0], HIST_BINS[-1]), bins=HIST_BINS)
         d["w_hist"] = {"y": counts.astype(np.float32)}
         return d
 
     def _summary(self, r):
-        return (f"output rate {r['rate_out_hz']:.1f} Hz · mean w {float(np.mean(r['w_final'])):.3f} · "
-                f"mean Wdyn {float(np.mean(r['wdyn_mean'])):.3f}")
+        return (f"output rate {r.rate_out_hz:.1f} Hz · mean w {float(np.mean(r.w_final)):.3f} · "
+                f"mean Wdyn {float(np.mean(r.wdyn_mean)):.3f}")

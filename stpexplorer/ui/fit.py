@@ -62,7 +62,6 @@ class FitPanel(Panel):
     """Fit Tsodyks–Markram parameters to amplitude trains: by hand (sliders, live SSE) or by fit_stp."""
 
     key = "fit"
-    groups = [("Model", ["U", "tau_f", "tau_d", "W", "f_mode", "f"]), ("Mystery synapse", ["mystery", "seed"])]
 
     def __init__(self, **kwargs):
         self._data = None          # uploaded AmplitudeData (None: the mystery synapse of the controls)
@@ -255,28 +254,25 @@ class FitPanel(Panel):
         self.table.value = (f"<small>{html.escape(intro)}{notes}</small><table style='border-spacing: 10px 0'>"
                             f"{head}{''.join(rows)}</table>")
 
-    def _inactive(self, v):
-        return {"f"} if v.get("f_mode") != "free" else set()
-
     # -------------------------------------------------------------- plot
     def _plot_data(self, r, v):
         data = self._data if self._data is not None else mystery_data(v["mystery"], v["seed"])
         K = len(data)
         cols = [CYCLE[i % len(CYCLE)] for i in range(K)]
-        idx = [np.flatnonzero(r["protocol"] == i) for i in range(K)]
-        t = [r["time_ms"][j] for j in idx]
-        d = {"prediction": dict(zip(("x", "y"), _pad_rows(t, [r["prediction"][j] for j in idx])), colors=cols)}
+        idx = [np.flatnonzero(r.protocol == i) for i in range(K)]
+        t = [r.time_ms[j] for j in idx]
+        d = {"prediction": dict(zip(("x", "y"), _pad_rows(t, [r.prediction[j] for j in idx])), colors=cols)}
         sx, sy = [], []
         for i, j in enumerate(idx):
-            m, s = r["mean"][j], r["sem"][j]
+            m, s = r.mean[j], r.sem[j]
             ok = np.isfinite(m)
             tt, lo, hi = t[i][ok], (m - s)[ok], (m + s)[ok]
             sx.append(np.stack([tt, tt, np.full(tt.size, np.nan)], 1).ravel()[:-1])
             sy.append(np.stack([lo, hi, np.full(tt.size, np.nan)], 1).ravel()[:-1])
         d["sem"] = dict(zip(("x", "y"), _pad_rows(sx, sy)), colors=cols)
-        mok = np.isfinite(r["mean"])
-        d["mean"] = {"x": r["time_ms"][mok].astype(np.float32), "y": r["mean"][mok].astype(np.float32),
-                     "colors": [cols[int(k)] for k in r["protocol"][mok]]}
+        mok = np.isfinite(r.mean)
+        d["mean"] = {"x": r.time_ms[mok].astype(np.float32), "y": r.mean[mok].astype(np.float32),
+                     "colors": [cols[int(k)] for k in r.protocol[mok]]}
         total = sum(p.amplitudes.shape[0] for p in data.protocols)
         step = max(1, math.ceil(total * max(p.isi_ms.size for p in data.protocols) / MAX_POINTS))
         px, py, pc = [], [], []
@@ -290,7 +286,7 @@ class FitPanel(Panel):
         d["sweeps"] = {"x": np.concatenate(px).astype(np.float32), "y": np.concatenate(py).astype(np.float32),
                        "colors": pc}
         self._thinned = step
-        ys = np.concatenate([np.concatenate(py), r["prediction"], (r["mean"] + r["sem"])[mok]])
+        ys = np.concatenate([np.concatenate(py), r.prediction, (r.mean + r.sem)[mok]])
         lo, hi = float(np.nanmin(ys)), float(np.nanmax(ys))
         d["_y"] = {"min": min(0.0, lo * 1.05), "max": max(hi * 1.05, 1e-9)}
         self._legend.value = ("<small>" + " · ".join(
@@ -314,7 +310,7 @@ class FitPanel(Panel):
                if self.values else "data: mystery")
         fit = f" (fit {self.fit_result.sse:.4g})" if self.fit_result is not None else ""
         thin = f" · dots: every {self._thinned}th sweep" if getattr(self, "_thinned", 1) > 1 else ""
-        return f"SSE {r['sse']:.4g}{fit} · {int(r['n_obs'])} values · {src}{thin}"
+        return f"SSE {r.sse:.4g}{fit} · {int(r.n_obs)} values · {src}{thin}"
 
     # -------------------------------------------------------------- files
     def _json_text(self) -> str:
@@ -335,7 +331,7 @@ class FitPanel(Panel):
         for i, p in enumerate(data.protocols):
             for s in range(p.isi_ms.size):
                 fp = f"{fit_pred[i][s]:.7g}" if fit_pred is not None else ""
-                wr.writerow([p.name, s, f"{p.isi_ms[s]:.7g}", f"{r['time_ms'][k]:.7g}", int(r["count"][k]),
-                             f"{r['mean'][k]:.7g}", f"{r['sem'][k]:.7g}", f"{r['prediction'][k]:.7g}", fp])
+                wr.writerow([p.name, s, f"{p.isi_ms[s]:.7g}", f"{r.time_ms[k]:.7g}", int(r.count[k]),
+                             f"{r.mean[k]:.7g}", f"{r.sem[k]:.7g}", f"{r.prediction[k]:.7g}", fp])
                 k += 1
         return buf.getvalue()

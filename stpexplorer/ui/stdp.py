@@ -56,9 +56,6 @@ class STDPPanel(Panel):
     """Pair and triplet STDP on a pairing protocol, its learning window and its frequency dependence."""
 
     key = "stdp"
-    groups = [("Rule", ["A_plus", "A_minus", "tau_plus", "tau_minus", "rule", "bounds"]),
-              ("Triplet terms (0 = pair rule)", ["A3_plus", "A3_minus", "tau_x", "tau_y"]),
-              ("Protocol and weight", ["delta_t_ms", "pair_rate_hz", "n_pairs", "w0", "w_min", "w_max"])]
 
     def _build(self):
         x, L = self.x, self.lines
@@ -149,31 +146,28 @@ class STDPPanel(Panel):
         side = W.VBox([legend, cite], layout=W.Layout(width="30%", min_width="220px", padding="0 0 0 8px"))
         return f, side
 
-    def _inactive(self, v):
-        return {"w_min", "w_max"} if v.get("bounds") == "none" else set()
-
     def _plot_data(self, r, v):
-        t = r["t"]
+        t = r.t
         T = float(t[-1])
         d = {}
-        xx, yy = dec(t, r["w"])
+        xx, yy = dec(t, r.w)
         d["w"] = {"x": xx, "y": yy}
         d["w_bounds"] = {"x": np.array([0, T, np.nan, 0, T], np.float32),
                          "y": np.array([v["w_min"], v["w_min"], np.nan, v["w_max"], v["w_max"]], np.float32),
                          "visible": v["bounds"] != "none"}
         for k in ("pre_trace", "post_trace", "pre_trace_x", "post_trace_y"):
-            xx, yy = dec(t, r[k])
+            xx, yy = dec(t, getattr(r, k))
             d[k] = {"x": xx, "y": yy}
-        amp = np.stack([v["A_plus"] + v["A3_plus"] * np.asarray(r["post_trace_y"], np.float64),
-                        v["A_minus"] + v["A3_minus"] * np.asarray(r["pre_trace_x"], np.float64)], axis=1)
+        amp = np.stack([v["A_plus"] + v["A3_plus"] * np.asarray(r.post_trace_y, np.float64),
+                        v["A_minus"] + v["A3_minus"] * np.asarray(r.pre_trace_x, np.float64)], axis=1)
         xx, yy = dec(t, amp.astype(np.float32))
         d["amp_plus"] = {"x": xx, "y": yy}
-        xx, yy = ticks(t[r["pre"] > 0.5], -0.8, -0.5)
+        xx, yy = ticks(t[r.pre > 0.5], -0.8, -0.5)
         d["pre"] = {"x": xx, "y": yy}
-        xx, yy = ticks(t[r["post"] > 0.5], -0.45, -0.15)
+        xx, yy = ticks(t[r.post > 0.5], -0.45, -0.15)
         d["post"] = {"x": xx, "y": yy}
-        wx = np.asarray(r["window_dt"], np.float32)
-        wy = np.asarray(r["window_dw"], np.float32)
+        wx = np.asarray(r.window_dt, np.float32)
+        wy = np.asarray(r.window_dw, np.float32)
         d["window"] = {"x": wx, "y": wy}
         d["window_line"] = {"x": wx, "y": wy}
         fine = np.linspace(-100.0, 100.0, 801)
@@ -187,9 +181,9 @@ class STDPPanel(Panel):
         d["delta_t_marker"] = {"x": np.array([dt, dt], np.float32), "y": np.array([lo - pad, hi + pad], np.float32)}
         d["zero"] = {"x": np.array([-100, 100], np.float32), "y": np.zeros(2, np.float32)}
         # frequency view: columns of freq_dw follow freq_delta_t (+10, -10 ms); rows of the mark
-        dts = np.asarray(r["freq_delta_t"])
-        dw = np.asarray(r["freq_dw"], np.float32)
-        d["freq_plus"] = {"x": np.asarray(r["freq_rates"], np.float32),
+        dts = np.asarray(r.freq_delta_t)
+        dw = np.asarray(r.freq_dw, np.float32)
+        d["freq_plus"] = {"x": np.asarray(r.freq_rates, np.float32),
                           "y": np.stack([dw[:, int(np.argmax(dts > 0))], dw[:, int(np.argmax(dts < 0))]])}
         return d
 
@@ -198,9 +192,9 @@ class STDPPanel(Panel):
         return {"_freq_y": self._freq_y}
 
     def _summary(self, r):
-        w = r["w"]
-        dts, dw = np.asarray(r["freq_delta_t"]), np.asarray(r["freq_dw"])
-        hi = int(np.argmax(r["freq_rates"]))
-        return (f"Δw total {w[-1] - w[0]:+.4f} (w {w[0]:.3f} → {w[-1]:.3f}) · {r['pairs_in_window']} pairs · "
-                f"60 pairings at {r['freq_rates'][hi]:g} Hz: Δw {dw[hi, int(np.argmax(dts > 0))]:+.3f} (+10 ms), "
-                f"{dw[hi, int(np.argmax(dts < 0))]:+.3f} (−10 ms)")
+        w = r.w
+        dts, dw = np.asarray(r.freq_delta_t), np.asarray(r.freq_dw)
+        hi = int(np.argmax(r.freq_rates))
+        return (f"Δw total {w[-1] - w[0]:+.4f} (w {w[0]:.3f} → {w[-1]:.3f}) · {r.pairs_in_window} pairs · "
+                f"60 pairings at {r.freq_rates[hi]:g} Hz: Δw {dw[hi, int(np.argmax(dts > 0))]:+.3f} (+10 ms), "
+                f"{dw[hi, int(np.argmax(dts < 0))]:+.3f} (−10 ms)" + (f" · {r.note}" if r.note else ""))

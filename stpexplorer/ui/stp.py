@@ -39,9 +39,6 @@ class STPPanel(Panel):
     """Tsodyks–Markram STP: traces, per-spike ratios and steady state vs rate."""
 
     key = "stp"
-    groups = [("Synapse", ["U", "tau_f", "tau_d", "W", "f_mode", "f", "method"]),
-              ("Protocol", ["protocol", "rate_hz", "n_spikes", "probe_delay_ms", "interval_ms", "seed",
-                            "dt_ms", "duration_ms"])]
 
     def _build(self):
         x = self.x
@@ -96,15 +93,6 @@ class STPPanel(Panel):
         views.add_class("stpx-views")
         return views
 
-    def _inactive(self, v):
-        tied = {"f"} if v.get("f_mode") != "free" else set()
-        proto = v.get("protocol")
-        if proto == "poisson":
-            return tied | {"n_spikes", "probe_delay_ms", "interval_ms"}
-        if proto == "paired":
-            return tied | {"rate_hz", "n_spikes", "probe_delay_ms", "seed"}
-        return tied | {"interval_ms", "seed"}
-
     def load_preset(self, name: str):
         """As :meth:`Panel.load_preset`; a preset without an f ties f to U again (the published
         parameter sets are classic TM synapses), so the plot never depends on an earlier f."""
@@ -118,29 +106,29 @@ class STPPanel(Panel):
         return super().load_preset(name)
 
     def _plot_data(self, r, v):
-        t = r["t"]
+        t = r.t
         T = float(t[-1])
         d = {}
-        xx, yy = dec(t, np.stack([r["u"], r["x"], r["wdyn"]], axis=1))
+        xx, yy = dec(t, np.stack([r.u, r.x, r.wdyn], axis=1))
         d["u"] = {"x": xx, "y": yy}
-        d["release"] = {"x": np.asarray(r["spike_times"], np.float32),
-                        "y": np.asarray(r["release_at_spikes"], np.float32)}
-        levels = np.array([r["u_star"], r["x_star"], r["release_star"]], np.float32)
+        d["release"] = {"x": np.asarray(r.spike_times, np.float32),
+                        "y": np.asarray(r.release_at_spikes, np.float32)}
+        levels = np.array([r.u_star, r.x_star, r.release_star], np.float32)
         d["u_star"] = {"x": np.array([0.0, T], np.float32), "y": np.repeat(levels[:, None], 2, axis=1)}
-        xx, yy = ticks(r["spike_times"], _SPK_LO, _SPK_HI)
+        xx, yy = ticks(r.spike_times, _SPK_LO, _SPK_HI)
         d["spikes"] = {"x": xx, "y": yy}
-        top = max(1.0, float(np.nanmax(r["wdyn"])) if r["wdyn"].size else 1.0) * 1.05
+        top = max(1.0, float(np.nanmax(r.wdyn)) if r.wdyn.size else 1.0) * 1.05
         d["_y"] = {"max": top}
 
-        ratio = np.asarray(r["release_ratio"], np.float32)
+        ratio = np.asarray(r.release_ratio, np.float32)
         n = np.arange(1, ratio.size + 1, dtype=np.float32)
         if ratio.size == 0:
             n, ratio = np.ones(1, np.float32), np.full(1, np.nan, np.float32)
         d["ratio"] = {"x": n, "y": ratio}
         d["ratio_one"] = {"x": np.array([1, max(2, n[-1])], np.float32), "y": np.ones(2, np.float32)}
 
-        rates = np.asarray(r["rates"], np.float32)
-        curve = np.asarray(r["release_star_curve"], np.float32)
+        rates = np.asarray(r.rates, np.float32)
+        curve = np.asarray(r.release_star_curve, np.float32)
         d["rate_curve"] = {"x": rates, "y": curve}
         ymax = float(max(np.nanmax(curve), v["W"] * v["U"], 1e-3)) * 1.1
         if v["tau_d"] > 0:
@@ -149,16 +137,16 @@ class STPPanel(Panel):
         else:
             law = np.full(rates.shape, np.nan, np.float32)
         d["one_over_r"] = {"x": rates, "y": law}
-        r_lim = r["r_lim_hz"]
+        r_lim = r.r_lim_hz
         if math.isfinite(r_lim) and rates[0] <= r_lim <= rates[-1]:
             d["r_lim"] = {"x": np.array([r_lim, r_lim], np.float32), "y": np.array([0, ymax], np.float32)}
         else:
             d["r_lim"] = {"x": rates[:2], "y": np.full(2, np.nan, np.float32)}
-        rate = float(r["rate_hz_effective"])
+        rate = float(r.rate_hz_effective)
         rate_c = min(max(rate, float(rates[0])), float(rates[-1]))
         d["rate_marker"] = {"x": np.array([rate_c, rate_c], np.float32), "y": np.array([0, ymax], np.float32)}
         d["rate_point"] = {"x": np.array([rate_c], np.float32),
-                           "y": np.array([r["release_star"]], np.float32)}
+                           "y": np.array([r.release_star], np.float32)}
         d["_rate_y"] = {"max": ymax}
         return d
 
@@ -167,9 +155,10 @@ class STPPanel(Panel):
         return {"_y": self._y, "_rate_y": self._rate_y}
 
     def _summary(self, r):
-        rel = r["release_at_spikes"]
+        rel = r.release_at_spikes
         first = float(rel[0]) if rel.size else float("nan")
-        r_lim = r["r_lim_hz"]
+        r_lim = r.r_lim_hz
         lim = f"{r_lim:.3g} Hz" if math.isfinite(r_lim) else "∞"
-        return (f"first release {first:.3f} · release* {r['release_star']:.3f} at "
-                f"{r['rate_hz_effective']:.3g} Hz · r_lim {lim} · {rel.size} spikes")
+        return (f"first release {first:.3f} · release* {r.release_star:.3f} at "
+                f"{r.rate_hz_effective:.3g} Hz · r_lim {lim} · {rel.size} spikes"
+                + (f" · {r.note}" if r.note else ""))

@@ -34,10 +34,6 @@ class ThresholdPanel(Panel):
     """WTAS threshold homeostasis and spike-frequency adaptation of an adaptive LIF neuron."""
 
     key = "threshold"
-    groups = [("WTAS layer", ["n_units", "thr_base", "thr_gain", "refract_ms", "thr_jitter",
-                              "input_strength", "pattern", "seed"]),
-              ("Adaptive LIF", ["current_nA", "tau_m", "v_rest", "v_th", "theta_plus", "tau_theta",
-                                "alif_refract_ms"])]
     # a WTAS refractory period ≤ dt (0.5 ms) has no effect: keyboard steps of 1 ms
     step_overrides = {"refract_ms": 1.0}
 
@@ -82,37 +78,37 @@ class ThresholdPanel(Panel):
         return {"_raster_y": self._raster_y}
 
     def _plot_data(self, r, v):
-        t = r["t"].astype(np.float32)
+        t = r.t.astype(np.float32)
         n = v["n_units"]
         d = {}
-        xx, yy = _raster(r["wtas_spikes"], t)
+        xx, yy = _raster(r.wtas_spikes, t)
         d["raster"] = {"x": xx, "y": yy}
         d["_raster_y"] = {"max": n - 0.4}
-        X, Y = dec(t, r["wtas_thr"])
+        X, Y = dec(t, r.wtas_thr)
         d["thr"] = {"x": X, "y": Y}
         d["thr_1_over_n"] = {"x": np.array([t[0], t[-1]], np.float32), "y": np.full(2, 1.0 / n, np.float32)}
-        p = np.asarray(r["wtas_p"], np.float32)
+        p = np.asarray(r.wtas_p, np.float32)
         step = max(1, p.shape[0] // 500)  # ≤ 500 columns: mean probability per bin
         m = p.shape[0] // step
         pb = p[: m * step].reshape(m, step, n).mean(axis=1)
         d["p"] = {"x": t[: m * step: step] + 0.5 * step * float(t[1] - t[0]),
                   "y": np.arange(n, dtype=np.float32), "color": np.ascontiguousarray(pb.T)}
-        xx, yy = dec(t, r["alif_v"])
+        xx, yy = dec(t, r.alif_v)
         d["v"] = {"x": xx, "y": yy}
-        xx, yy = dec(t, r["alif_thr"])
+        xx, yy = dec(t, r.alif_thr)
         d["alif_thr"] = {"x": xx, "y": yy}
-        top = float(max(np.max(r["alif_thr"]), np.max(r["alif_v"])))
-        xx, yy = ticks(r["alif_spike_times"], top + 1.0, top + 4.0)
+        top = float(max(np.max(r.alif_thr), np.max(r.alif_v)))
+        xx, yy = ticks(r.alif_spike_times, top + 1.0, top + 4.0)
         d["alif_spikes"] = {"x": xx, "y": yy}
-        rt, rh = np.asarray(r["alif_rate_t"], np.float32), np.asarray(r["alif_rate_hz"], np.float32)
+        rt, rh = np.asarray(r.alif_rate_t, np.float32), np.asarray(r.alif_rate_hz, np.float32)
         if rt.size == 0:
             rt, rh = np.array([t[0]], np.float32), np.array([np.nan], np.float32)
         d["rate"] = {"x": rt, "y": rh}
         return d
 
     def _summary(self, r):
-        n_spk = int(r["alif_spikes"].sum())
-        rate = r["alif_rate_hz"]
+        n_spk = int(r.alif_spikes.sum())
+        rate = r.alif_rate_hz
         adapt = f" · rate {rate[0]:.0f}→{rate[-1]:.0f} Hz" if rate.size > 1 else ""
-        wins = float(np.mean(r["wtas_count"]))
+        wins = float(np.mean(r.wtas_count))
         return f"WTAS spikes/step {wins:.2f} · LIF spikes {n_spk}{adapt}"

@@ -1,0 +1,155 @@
+"""Experiments: each panel's model, protocol and controls, independent of any widget.
+
+:data:`EXPERIMENTS` is the single source of truth: for each panel its key, title,
+controls (shared ones declared once in ``_controls``), control groups, which controls
+apply to which choices, its typed result and the import path of its widget panel. The
+widget panels, the ``stpexplorer simulate`` command and scripts all go through here, so
+they compute the same thing.
+
+Shapes are fixed per experiment and duration setting, so moving a control changes values
+only and never recompiles.
+
+>>> from stpexplorer.experiments import EXPERIMENTS
+>>> res = EXPERIMENTS["stp"].run({"U": 0.5, "tau_f": 0.0, "tau_d": 800.0})
+>>> round(float(res.release_at_spikes[0]), 3)
+0.5
+"""
+
+from __future__ import annotations
+
+from . import _controls as controls
+from ._controls import F_MODE as F_MODE_CONTROL
+from ._controls import TAU_D as TAU_D_CONTROL
+from ._controls import TAU_F as TAU_F_CONTROL
+from ._controls import F as F_CONTROL
+from ._controls import U as U_CONTROL
+from ._result import Result
+from ._schema import Control, Experiment
+from .circuit import (
+    CIRCUIT,
+    CIRCUIT_DT_MS,
+    CIRCUIT_DURATION_MS,
+    CIRCUIT_N_SYN,
+    CIRCUIT_SHOWN,
+    CircuitResult,
+    simulate_circuit,
+)
+from .files import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
+from .fit import FIT, FitViewResult, simulate_fit
+from .stdp import (
+    FREQ_DT,
+    FREQ_DT_MS,
+    FREQ_N_PAIRS,
+    FREQ_RATES,
+    STDP,
+    STDP_DT_MS,
+    STDP_DURATION_MS,
+    STDP_DURATIONS,
+    WINDOW_DT,
+    STDPResult,
+    _stdp_params,
+    simulate_stdp,
+    stdp_analytic_window,
+    stdp_duration,
+    stdp_frequency,
+)
+from .stp import (
+    STP,
+    STP_DURATIONS,
+    STP_RATES,
+    STPResult,
+    simulate_stp,
+    stp_duration,
+    stp_f,
+)
+from .threshold import (
+    THR_DT_MS,
+    THR_DURATION_MS,
+    THRESHOLD,
+    WTAS_MAX_UNITS,
+    ThresholdResult,
+    simulate_threshold,
+)
+
+__all__ = [
+    "CIRCUIT",
+    "CIRCUIT_DT_MS",
+    "CIRCUIT_DURATION_MS",
+    "CIRCUIT_N_SYN",
+    "CIRCUIT_SHOWN",
+    "EXPERIMENTS",
+    "FIT",
+    "FORMAT",
+    "FREQ_DT",
+    "FREQ_DT_MS",
+    "FREQ_N_PAIRS",
+    "FREQ_RATES",
+    "F_CONTROL",
+    "F_MODE_CONTROL",
+    "STDP",
+    "STDP_DT_MS",
+    "STDP_DURATIONS",
+    "STDP_DURATION_MS",
+    "STP",
+    "STP_DURATIONS",
+    "STP_RATES",
+    "TAU_D_CONTROL",
+    "TAU_F_CONTROL",
+    "THRESHOLD",
+    "THR_DT_MS",
+    "THR_DURATION_MS",
+    "U_CONTROL",
+    "WINDOW_DT",
+    "WTAS_MAX_UNITS",
+    "CircuitResult",
+    "Control",
+    "Experiment",
+    "FitViewResult",
+    "Result",
+    "STDPResult",
+    "STPResult",
+    "ThresholdResult",
+    "_stdp_params",
+    "all_preset_names",
+    "controls",
+    "dump_json",
+    "get_experiment",
+    "load_json",
+    "result_to_jsonable",
+    "run",
+    "simulate_circuit",
+    "simulate_fit",
+    "simulate_stdp",
+    "simulate_stp",
+    "simulate_threshold",
+    "stdp_analytic_window",
+    "stdp_duration",
+    "stdp_frequency",
+    "stp_duration",
+    "stp_f",
+    "to_csv",
+]
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT, FIT)}
+
+
+def get_experiment(name: str) -> Experiment:
+    """The experiment registered as ``name``; ValueError naming the valid panels otherwise."""
+    try:
+        return EXPERIMENTS[name]
+    except KeyError:
+        raise ValueError(f"unknown panel {name!r}; valid panels: {', '.join(EXPERIMENTS)}") from None
+
+
+def run(panel: str, values: dict | None = None, preset: str | None = None):
+    """Run ``panel``'s experiment with a preset (optional) and values on top of it; its typed result."""
+    exp = get_experiment(panel)
+    merged = exp.preset_values(preset) if preset else {}
+    merged.update(values or {})
+    return exp.run(merged)
+
+
+def all_preset_names() -> list[str]:
+    from ..presets import PRESETS
+
+    return list(PRESETS)
