@@ -465,3 +465,171 @@ def test_lab_as_a_user_does_not_allow_root(tmp_path, monkeypatch, capsys):
     assert cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())]) == 0
     assert "--ServerApp.allow_root=True" not in seen["cmd"]
     assert "allow-root" not in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ first run (issue 14)
+
+
+def test_lab_url_opens_the_explorer_notebook(tmp_path):
+    """JupyterLab prints (and `/` redirects to) its default_url: the notebook, not the file browser."""
+    cmd = cli.lab_command(tmp_path / "explorer.ipynb", 9125, open_browser=False)
+    assert _opt(cmd, "ServerApp.default_url") == "/lab/tree/explorer.ipynb"
+    assert _opt(cmd, "LabApp.default_url") == "/lab/tree/explorer.ipynb"  # LabApp would set "/lab"
+    assert cmd[-1] == "explorer.ipynb"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(importlib.util.find_spec("jupyterlab") is None, reason="jupyterlab is not installed")
+def test_lab_prints_the_notebook_url(tmp_path):
+    port, token = cli.free_port(), secrets.token_hex(8)
+    proc = _start([sys.executable, "-m", "stpexplorer", "lab", "--no-browser", "--port", str(port),
+                   "--dir", str(tmp_path)], tmp_path, _subprocess_env(token))
+    try:
+        import urllib.request
+
+        url = cli.lab_url("127.0.0.1", port, token=token)
+        assert cli.wait_for_http(f"http://127.0.0.1:{port}/login", timeout=90) == 200
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and "/login" not in r.url
+        time.sleep(1.0)  # the URL is logged right after the server listens
+    finally:
+        text = _stop(proc)
+    # a token from $JUPYTER_TOKEN is printed as "token=..."; a generated one in full
+    assert re.search(rf"http://127\.0\.0\.1:{port}/lab/tree/explorer\.ipynb\?token=", text), text[-3000:]
+    assert (tmp_path / "explorer.ipynb").is_file()
+
+
+def test_simulate_help_lists_panels_presets_and_parameters(capsys):
+    ex = pytest.importorskip("stpexplorer.experiments")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["simulate", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for key, exp in ex.EXPERIMENTS.items():
+        head = f"--panel {key}: {exp.title}"
+        assert head in out
+        lines = out.split(head, 1)[1].split("--panel ", 1)[0].splitlines()  # this panel's section
+        for c in exp.controls:
+            line = next((ln for ln in lines if ln.split()[:1] == [c.name]), None)
+            assert line is not None, f"{key}.{c.name} missing from --help"
+            if c.kind == "choice":
+                assert all(repr(o) in line for o in c.options), line
+            else:
+                assert c.range_text() in line, line  # range and unit
+                if c.unit and c.unit != "-":
+                    assert c.unit in line
+        for name in exp.presets:
+            assert name in "\n".join(lines)
+
+
+def test_preset_names_match_plain_ascii_and_any_case():
+    ex = pytest.importorskip("stpexplorer.experiments")
+    names = ex.EXPERIMENTS["stp"].presets
+    assert cli.match_preset("LSM E->E", names) == "LSM E→E"
+    assert cli.match_preset("lsm  e->i", names) == "LSM E→I"
+    assert cli.match_preset("tpm98 depressing", names) == "TPM98 depressing"
+    assert cli.match_preset("TPM98 DEPRESSING", names) == "TPM98 depressing"
+    assert cli.match_preset("LSM E->X", names) == "LSM E->X"  # no match: unchanged, the registry names the valid ones
+
+
+def test_simulate_json_records_every_parameter_used(tmp_path):
+    ex = pytest.importorskip("stpexplorer.experiments")
+    np = pytest.importorskip("numpy")
+    exp = ex.EXPERIMENTS["stp"]
+    out = tmp_path / "r.json"
+    assert cli.main(["simulate", "--preset", "lsm e->e", "--set", "n_spikes=5", "--out", str(out)]) == 0
+    meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert meta["preset"] == "LSM E→E" and meta["panel"] == "stp"
+    values = meta["values"]
+    assert list(values) == exp.names  # defaults included, in the registry's order
+    expected = {**exp.defaults(), **exp.preset_values("LSM E→E"), "n_spikes": 5}
+    assert values == expected
+    assert meta["units"] == {c.name: c.unit for c in exp.controls if c.unit and c.unit != "-"}
+    # the recorded values reproduce the written data
+    data = json.loads(out.read_text(encoding="utf-8"))["data"]
+    again = exp.run(values)
+    np.testing.assert_allclose(data["release_at_spikes"], np.asarray(again.release_at_spikes), rtol=1e-6)
+    assert len(data["release_at_spikes"]) == 5 + (values["probe_delay_ms"] > 0)  # the train, its probe
+
+
+def test_csv_headers_carry_units():
+    import dataclasses
+    import types
+
+    np = pytest.importorskip("numpy")
+
+    @dataclasses.dataclass(frozen=True)
+    class R:
+        t: np.ndarray
+        v: np.ndarray = dataclasses.field(metadata={"unit": "mV"})
+        u: np.ndarray = None
+        g: np.ndarray = None
+
+    R.units = {"g": "nS"}  # a result type may declare units beside per_step
+    n = 4
+    res = R(np.arange(n) * 0.5, np.linspace(-70, -50, n), np.full(n, 0.2), np.ones((n, 2)))
+    cols = cli.simulate.csv_columns(types.SimpleNamespace(per_step=("v", "u", "g")), res)
+    assert list(cols) == ["t_ms", "v_mV", "u", "g_nS_0", "g_nS_1"]
+    np.testing.assert_array_equal(cols["v_mV"], res.v)
+
+
+def test_simulate_csv_starts_with_time_in_ms(tmp_path):
+    ex = pytest.importorskip("stpexplorer.experiments")
+    np = pytest.importorskip("numpy")
+    out = tmp_path / "r.csv"
+    assert cli.main(["simulate", "--panel", "stp", "--set", "n_spikes=3", "--out", str(out)]) == 0
+    rows = out.read_text(encoding="utf-8").splitlines()
+    head = rows[0].split(",")
+    exp = ex.EXPERIMENTS["stp"]
+    assert head[0] == "t_ms" and len(head) == 1 + len(exp.per_step)
+    assert all(h == n or h.startswith(n + "_") for h, n in zip(head[1:], exp.per_step))
+    t = np.array([float(r.split(",")[0]) for r in rows[1:]])
+    np.testing.assert_allclose(t, np.asarray(exp.run({"n_spikes": 3}).t), rtol=1e-6, atol=1e-9)
+
+
+def test_progress_bar_in_a_log_and_on_a_terminal():
+    import io
+
+    log = io.StringIO()
+    bar = cli.fit.ProgressBar(log, width=10)
+    for f in (0.0, 0.05, 0.5, 0.55):
+        bar.stage(f, "bootstrap")
+    bar.connections(2, 2)
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 3  # one line per 10 % step in a log, and the end
+    assert lines[1].startswith("fit [#####.....]  50% bootstrap") and "s left" in lines[1]
+    assert lines[-1].startswith("fit [##########] 100% bootstrap, 2/2 connections")
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    bar = cli.fit.ProgressBar(tty, width=10)
+    bar.stage(0.3, "multi-start")
+    bar.connections(1, 1)
+    text = tty.getvalue()
+    assert text.count("\r") == 2 and text.endswith("1/1 connections, 0 s\n")
+
+
+def test_fit_command_shows_a_progress_bar(tmp_path, monkeypatch, capsys):
+    fit = pytest.importorskip("stpexplorer.fit")
+
+    class Fake:
+        def to_dict(self):
+            return {"U": 0.5}
+
+    def fake_fit_many(conns, *, progress, stage_progress, **kw):
+        for f in (0.0, 0.4, 0.8):
+            stage_progress(f, "multi-start")
+        progress(2, 2)
+        return {k: Fake() for k in conns}
+
+    monkeypatch.setattr(fit, "connections_from_csv", lambda path: {"a": None, "b": None})
+    monkeypatch.setattr(fit, "fit_many", fake_fit_many)
+    out = tmp_path / "fit.json"
+    assert cli.main(["fit", str(tmp_path / "data.csv"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "fit [" in err and "100%" in err and "2/2 connections" in err
+    assert json.loads(out.read_text())["connections"] == {"a": {"U": 0.5}, "b": {"U": 0.5}}

@@ -5,7 +5,7 @@ The CSV is in long format (protocol, sweep, spike, isi_ms, amplitude) or wide fo
 batched (vmapped) calls; the output has one row per connection with the estimates, their 95 %
 bootstrap intervals, the SSE and the convergence counts. ``--out`` ending in ``.json`` writes
 JSON (``{"connections": {name: FitResult.to_dict()}}``), anything else CSV; without ``--out``
-the CSV goes to stdout. Progress goes to stderr.
+the CSV goes to stdout. A progress bar (:class:`ProgressBar`) goes to stderr.
 """
 
 from __future__ import annotations
@@ -52,16 +52,40 @@ def _fixed(items) -> dict:
     return out
 
 
-class _Progress:
-    def __init__(self, stream):
-        self.stream, self.t0 = stream, time.perf_counter()
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+class ProgressBar:
+    """A one-line progress bar on ``stream`` (stderr), without a dependency::
 
-    def __call__(self, done: int, total: int) -> None:
-        n = 30
-        bar = "#" * round(n * done / total) + "." * (n - round(n * done / total))
-        msg = f"fit [{bar}] {done}/{total} connections, {time.perf_counter() - self.t0:.1f} s"
-        self.stream.write(("\r" + msg + ("\n" if done == total else "")) if self.tty else msg + "\n")
+        fit [#########.....................]  30% bootstrap, 3/10 connections, 12 s, ~28 s left
+
+    :meth:`stage` takes ``fit_many``'s ``stage_progress(fraction, stage)``, :meth:`connections`
+    its ``progress(done, total)``. On a terminal the line is redrawn in place (``\r``);
+    elsewhere (a log file, CI) a line is written per 10 % step, so logs stay short.
+    """
+
+    def __init__(self, stream, label: str = "fit", width: int = 30):
+        self.stream, self.label, self.width = stream, label, width
+        self.t0, self.fraction, self.stage_name, self.count = time.perf_counter(), 0.0, "", ""
+        self.tty, self._logged = hasattr(stream, "isatty") and stream.isatty(), -1
+
+    def stage(self, fraction: float, name: str) -> None:
+        self.fraction, self.stage_name = min(max(float(fraction), 0.0), 1.0), name
+        self._draw()
+
+    def connections(self, done: int, total: int) -> None:
+        self.count = f"{done}/{total} connections"
+        self.fraction = max(self.fraction, done / total)
+        self._draw(final=done == total)
+
+    def _draw(self, final: bool = False) -> None:
+        n, dt = round(self.width * self.fraction), time.perf_counter() - self.t0
+        left = f", ~{dt * (1 - self.fraction) / self.fraction:.0f} s left" if 0 < self.fraction < 1 else ""
+        what = ", ".join(x for x in (self.stage_name, self.count) if x)
+        msg = f"{self.label} [{'#' * n}{'.' * (self.width - n)}] {self.fraction:4.0%} {what}, {dt:.0f} s{left}"
+        if self.tty:
+            self.stream.write("\r" + msg + ("\n" if final else ""))
+        elif final or int(self.fraction * 10) > self._logged:
+            self._logged = int(self.fraction * 10)
+            self.stream.write(msg + "\n")
         self.stream.flush()
 
 
@@ -85,9 +109,10 @@ def cmd_fit(args: argparse.Namespace) -> int:
     try:
         fixed = _fixed(args.fix)
         conns = connections_from_csv(args.data)
-        progress = _Progress(sys.stderr)
+        bar = ProgressBar(sys.stderr)
         results = fit_many(conns, model=args.model, fixed=fixed, n_starts=args.starts, n_boot=args.boot,
-                           seed=args.seed, weights=args.weights, chunk=args.chunk, progress=progress)
+                           seed=args.seed, weights=args.weights, chunk=args.chunk, progress=bar.connections,
+                           stage_progress=bar.stage)
     except (OSError, ValueError) as exc:
         print(f"stpexplorer fit: {exc}", file=sys.stderr)
         return 1

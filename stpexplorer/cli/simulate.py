@@ -99,9 +99,13 @@ def _fields(result) -> dict[str, Any]:
 
 
 def _unit(result, name: str) -> str:
-    """A result field's unit: the dataclass field's ``metadata["unit"]`` ('' = dimensionless)."""
+    """A result field's unit ('' = dimensionless or undeclared): the result type's ``units``
+    mapping (``{"v": "mV"}``, beside ``per_step``) or the dataclass field's ``metadata["unit"]``."""
     if name == "t":
         return "ms"
+    declared = getattr(type(result), "units", None) or {}
+    if name in declared:
+        return str(declared[name])
     if dataclasses.is_dataclass(result):
         for f in dataclasses.fields(result):
             if f.name == name:
