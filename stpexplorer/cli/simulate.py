@@ -92,12 +92,6 @@ def used_values(exp, values: Mapping[str, Any], preset: str | None = None) -> di
     return exp.validate(merged)
 
 
-def _fields(result) -> dict[str, Any]:
-    if dataclasses.is_dataclass(result):
-        return {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
-    return dict(result)
-
-
 def _unit(result, name: str) -> str:
     """A result field's unit ('' = dimensionless or undeclared): the result type's ``units``
     mapping (``{"v": "mV"}``, beside ``per_step``) or the dataclass field's ``metadata["unit"]``."""
@@ -121,14 +115,13 @@ def _labelled(name: str, unit: str) -> str:
 
 
 def csv_columns(exp, result) -> dict[str, Any]:
-    """Time column then the experiment's per-step traces, headers with units (``t_ms``,
-    ``v_mV``); a 2-D trace gives one column per unit/synapse (``v_mV_0``, ...)."""
+    """Columns of a typed ``result``: time, then ``exp``'s per-step traces; headers carry units
+    (``t_ms``, ``v_mV``); a 2-D trace gives one column per unit/synapse (``v_mV_0``, ...)."""
     import numpy as np
 
-    data = _fields(result)
-    cols = {"t_ms": np.asarray(data["t"])}
+    cols = {"t_ms": np.asarray(result.t)}
     for name in exp.per_step:
-        a, head = np.asarray(data[name]), _labelled(name, _unit(result, name))
+        a, head = np.asarray(getattr(result, name)), _labelled(name, _unit(result, name))
         if a.ndim == 1:
             cols[head] = a
         else:
@@ -178,12 +171,6 @@ def write_result(result: Mapping[str, Any], path: os.PathLike | str, meta: Mappi
     return path
 
 
-def _jsonable(result) -> dict:
-    if hasattr(result, "to_dict"):
-        return result.to_dict()
-    return _load_optional("stpexplorer.experiments", "simulate").result_to_jsonable(result)
-
-
 def cmd_simulate(args: argparse.Namespace) -> int:
     def fail(msg) -> int:
         print(f"stpexplorer simulate: {msg}", file=sys.stderr)
@@ -205,7 +192,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".json":
-        out.write_text(json.dumps({"meta": meta, "data": _jsonable(result)}, ensure_ascii=False) + "\n",
+        out.write_text(json.dumps({"meta": meta, "data": result.to_dict()}, ensure_ascii=False) + "\n",
                        encoding="utf-8")
     else:
         _write_columns(csv_columns(exp, result), out)
