@@ -15,7 +15,9 @@ __version__ = "0.1.0"
 
 _UI_NAMES = ("Explorer", "STPPanel", "ThresholdPanel", "STDPPanel", "CircuitPanel", "FitPanel")
 
-__all__ = list(_engine_all) + list(_FIT_NAMES) + list(_UI_NAMES) + ["__version__"]
+# the panels are not in __all__: ``from stpexplorer import *`` imports no widget library;
+# ``stpexplorer.Explorer`` (and each panel class) imports ipywidgets and bqplot when first used
+__all__ = list(_engine_all) + list(_FIT_NAMES) + ["__version__"]
 
 
 def __getattr__(name):
@@ -24,3 +26,7 @@ def __getattr__(name):
 
         return getattr(ui, name)
     raise AttributeError(f"module 'stpexplorer' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_UI_NAMES))

@@ -3,13 +3,17 @@
 Each preset names the experiments (panels) it applies to and the values it sets;
 a panel applies the values it has controls for (an STP preset also sets the STP
 sliders of the synapse lab). Times in ms.
+
+A preset is complete: for every model part it touches (:data:`MODEL_PARTS`) it sets every
+control of that part, so what is drawn never depends on the preset or the values before
+it. Protocol controls (rates, spike counts, durations, seeds of inputs) are not set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Preset", "PRESETS", "TRIPLET_PRESETS", "presets_for", "get_preset"]
+__all__ = ["MODEL_PARTS", "PRESETS", "TRIPLET_PRESETS", "Preset", "get_preset", "presets_for"]
 
 
 @dataclass(frozen=True)
@@ -21,37 +25,48 @@ class Preset:
     note: str = ""
 
 
+#: the model parts a preset sets as a whole: part -> its controls (any panel's names)
+MODEL_PARTS: dict[str, tuple[str, ...]] = {
+    "synapse": ("U", "tau_f", "tau_d", "W", "f_mode"),  # f acts only with f_mode="free"
+    "neuron": ("v_rest", "v_th", "tau_m", "theta_plus", "tau_theta", "alif_refract_ms"),
+    "WTAS layer": ("thr_base", "thr_gain", "thr_jitter", "refract_ms"),
+    "STDP rule": ("A_plus", "A_minus", "tau_plus", "tau_minus", "A3_plus", "A3_minus", "tau_x", "tau_y",
+                  "w_min", "w_max", "rule", "bounds"),
+}
+
 _STP = ("stp", "circuit")
 _THR = ("threshold", "circuit")
 _STDP = ("stdp", "circuit")
 # A pair preset sets the whole rule, triplet terms included (A3 = 0: the pair rule), so it
 # never inherits a triplet term or bounds="none" from the preset before. τx and τy are then the
 # engine defaults: they shape only the slow traces r2, o2 the STDP panel draws, not Δw.
+#: the published STP parameter sets are classic TM synapses (f = U) of efficacy 1
+_TM = dict(W=1.0, f_mode="tied to U")
 _PAIR = dict(A3_plus=0.0, A3_minus=0.0, tau_x=101.0, tau_y=125.0)
 
 PRESETS: dict[str, Preset] = {p.name: p for p in [
-    Preset("TPM98 depressing", _STP, dict(U=0.5, tau_f=0.0, tau_d=800.0),
+    Preset("TPM98 depressing", _STP, dict(U=0.5, tau_f=0.0, tau_d=800.0, **_TM),
            "Tsodyks, Pawelzik & Markram (1998) Neural Comput 10:821, depressing pyramidal-pyramidal synapse"),
-    Preset("TPM98 facilitating", _STP, dict(U=0.03, tau_f=530.0, tau_d=130.0),
+    Preset("TPM98 facilitating", _STP, dict(U=0.03, tau_f=530.0, tau_d=130.0, **_TM),
            "Tsodyks, Pawelzik & Markram (1998) Neural Comput 10:821, facilitating pyramidal-interneuron synapse"),
-    Preset("LSM E→E", _STP, dict(U=0.5, tau_f=50.0, tau_d=1100.0),
+    Preset("LSM E→E", _STP, dict(U=0.5, tau_f=50.0, tau_d=1100.0, **_TM),
            "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Markram et al. (1998)"),
-    Preset("LSM E→I", _STP, dict(U=0.05, tau_f=1200.0, tau_d=125.0),
+    Preset("LSM E→I", _STP, dict(U=0.05, tau_f=1200.0, tau_d=125.0, **_TM),
            "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Markram et al. (1998)"),
-    Preset("LSM I→E", _STP, dict(U=0.25, tau_f=20.0, tau_d=700.0),
+    Preset("LSM I→E", _STP, dict(U=0.25, tau_f=20.0, tau_d=700.0, **_TM),
            "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Gupta et al. (2000)"),
-    Preset("LSM I→I", _STP, dict(U=0.32, tau_f=60.0, tau_d=144.0),
+    Preset("LSM I→I", _STP, dict(U=0.32, tau_f=60.0, tau_d=144.0, **_TM),
            "Maass, Natschläger & Markram (2002) Neural Comput 14:2531, after Gupta et al. (2000)"),
-    Preset("Mongillo 2008 working memory", _STP, dict(U=0.2, tau_f=1500.0, tau_d=200.0),
+    Preset("Mongillo 2008 working memory", _STP, dict(U=0.2, tau_f=1500.0, tau_d=200.0, **_TM),
            "Mongillo, Barak & Tsodyks (2008) Science 319:1543"),
-    Preset("ngclearn default", _STP, dict(U=0.15, tau_f=750.0, tau_d=50.0),
+    Preset("ngclearn default", _STP, dict(U=0.15, tau_f=750.0, tau_d=50.0, **_TM),
            "ngclearn STPDenseSynapse defaults (tau_f=750, tau_d=50, U ~ uniform(0.125, 0.175), mean 0.15)"),
-    Preset("brainstate default", _STP, dict(U=0.15, tau_f=1500.0, tau_d=200.0),
+    Preset("brainstate default", _STP, dict(U=0.15, tau_f=1500.0, tau_d=200.0, **_TM),
            "brainstate 0.1 STP defaults (U=0.15, tau_f=1500 ms, tau_d=200 ms)"),
-    Preset("NMA W2D3 STD", _STP, dict(U=0.5, tau_f=50.0, tau_d=100.0),
+    Preset("NMA W2D3 STD", _STP, dict(U=0.5, tau_f=50.0, tau_d=100.0, **_TM),
            "Neuromatch Academy Computational Neuroscience W2D3 Tutorial 3 (Synaptic transmission: models of "
            "static and dynamic synapses), short-term depression example (U0=0.5, tau_d=100 ms, tau_f=50 ms)"),
-    Preset("NMA W2D3 STF", _STP, dict(U=0.2, tau_f=750.0, tau_d=100.0),
+    Preset("NMA W2D3 STF", _STP, dict(U=0.2, tau_f=750.0, tau_d=100.0, **_TM),
            "Neuromatch Academy Computational Neuroscience W2D3 Tutorial 3 (Synaptic transmission: models of "
            "static and dynamic synapses), short-term facilitation example (U0=0.2, tau_d=100 ms, tau_f=750 ms)"),
     Preset("Song 2000 STDP", _STDP, dict(A_plus=0.005, A_minus=0.00525, tau_plus=20.0, tau_minus=20.0,
@@ -77,8 +92,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in [
 
 # Triplet STDP (Pfister & Gerstner 2006, Table 4), tau_plus = 16.8 ms and tau_minus = 33.7 ms throughout.
 # The published model is unbounded (bounds="none") and Δw is compared with the measured fractional
-# change. Each preset sets every rule control of the STDP panel (w_min and w_max do not act with
-# bounds="none"). Three Table 4 amplitudes are negligible: A2+ = 5e-10 (visual all-to-all full),
+# change. Each preset sets every rule control of the STDP panel (w_min = 0 and w_max = 1 do not act
+# with bounds="none"). Three Table 4 amplitudes are negligible: A2+ = 5e-10 (visual all-to-all full),
 # A2+ = 8.8e-11 (visual nearest full), A3- = 7.5e-9 (hippocampal nearest full). They are set to 0,
 # which changes Δw of the Sjöström protocol by less than 1e-6 (float32 rounding), so the sliders
 # (grid 1e-5) show exactly the simulated values; the notes give the published numbers. The values
@@ -89,7 +104,7 @@ _NEGLIGIBLE = "set to 0 here (changes Δw by < 1e-6)"
 
 def _triplet(name, rule, a2p, a3p, a2m, a3m, tau_x, tau_y, data, note=""):
     vals = dict(A_plus=a2p, A3_plus=a3p, A_minus=a2m, A3_minus=a3m, tau_plus=16.8, tau_minus=33.7,
-                tau_x=tau_x, tau_y=tau_y, rule=rule, bounds="none")
+                tau_x=tau_x, tau_y=tau_y, rule=rule, bounds="none", w_min=0.0, w_max=1.0)
     return Preset(name, ("stdp",), vals, f"{_PG06}, {data}", note)
 
 

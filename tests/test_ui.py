@@ -88,11 +88,11 @@ def range_values(c):
 
 def move(panel, name, value):
     """Set a control as the UI does (the "off" toggle for 0 on a zero_ok log slider)."""
-    if name in panel._off and value == 0:
-        panel._off[name].value = True
+    if panel.control(name).off is not None and value == 0:
+        panel.set_off(name, True)
     else:
-        if name in panel._off and panel.sliders[name].value == value:
-            panel._off[name].value = False  # the slider already sits there: release "off"
+        if panel.is_off(name) and panel.sliders[name].value == value:
+            panel.set_off(name, False)  # the slider already sits there: release "off"
         panel.sliders[name].value = value
 
 
@@ -222,8 +222,8 @@ def test_every_control_over_its_range_changes_and_matches_marks(key):
         base = exp.defaults()
         if key == "stp" and c.name in ("f_mode", "f"):  # f acts with facilitation on (τf > 0), the slider when free
             p.set_values(tau_f=200.0, f_mode="free" if c.name == "f" else "tied to U")
-        elif c.name in p._inactive(base):  # make it apply (e.g. seed -> Poisson protocol)
-            proto = next(o for o in ("poisson", "paired", "regular") if c.name not in p._inactive({"protocol": o}))
+        elif c.name in p.inactive(base):  # make it apply (e.g. seed -> Poisson protocol)
+            proto = next(o for o in ("poisson", "paired", "regular") if c.name not in p.inactive({"protocol": o}))
             p.set_values(protocol=proto)
         if (key, c.name) == ("stdp", "w_min"):  # keep w_max > w_min over w_min's range
             p.set_values(w_max=2.0)
@@ -237,7 +237,7 @@ def test_every_control_over_its_range_changes_and_matches_marks(key):
             assert_marks_hold(p)
             if c.kind != "choice" and changed:
                 shown = f"{c.name}={p.fmt(c.name, got)}"
-                assert shown in p._status.value.replace("&nbsp;", " "), (shown, p._status.value)
+                assert shown in p.status_text, (shown, p.status_text)
             snaps.append(snapshot(p))
         assert any(s != snaps[0] for s in snaps[1:]), f"{key}.{c.name}: no mark changed over {values}"
         p.set_values(**exp.defaults())
@@ -265,29 +265,29 @@ def test_one_keyboard_step_of_every_visible_slider_changes_a_line(key):
             w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
         assert p.error == "", (name, p.error)
         assert lines_snapshot(p) != before, f"{key}.{name}: one step changed no Lines mark"
-        assert f"{name}=" in p._status.value
+        assert f"{name}=" in p.status_text
 
 
 def test_status_readout_format_matches_slider():
     p = ThresholdPanel()
     p.sliders["v_th"].value = -50.5
-    assert "v_th=\u221250.5 mV" in p._status.value
+    assert "v_th=\u221250.5 mV" in p.status_text
     q = STPPanel()
     q.sliders["tau_d"].value = 1100.0
-    assert "tau_d=1100 ms" in q._status.value
+    assert "tau_d=1100 ms" in q.status_text
 
 
 def test_zero_ok_off_toggle():
     p = STPPanel()
-    assert p._off["tau_f"].value and p.values["tau_f"] == 0.0
+    assert p.is_off("tau_f") and p.values["tau_f"] == 0.0
     runs = p.n_runs
     p.sliders["tau_f"].value = 100.0  # moving the slider switches "off" off
-    assert not p._off["tau_f"].value and p.values["tau_f"] == pytest.approx(100.0)
+    assert not p.is_off("tau_f") and p.values["tau_f"] == pytest.approx(100.0)
     assert p.n_runs == runs + 1
     p.set_values(tau_f=0)
-    assert p._off["tau_f"].value and p.values["tau_f"] == 0.0
-    assert "tau_f=0 ms (off)" in p._status.value
-    p._off["tau_d"].value = True
+    assert p.is_off("tau_f") and p.values["tau_f"] == 0.0
+    assert "tau_f=0 ms (off)" in p.status_text
+    p.set_off("tau_d", True)
     assert p.values["tau_d"] == 0.0 and p.error == ""
     assert np.allclose(p.result.x, 1.0)
 
@@ -306,8 +306,8 @@ def test_preset_runs_exactly_one_simulation(key):
     # the dropdown does the same
     p2 = PANELS[key]()
     before = p2.n_runs
-    p2._preset.value = p2.presets[-1]
-    assert p2.n_runs == before + 1 and p2._citation.value
+    p2.preset_menu.value = p2.presets[-1]  # a user's pick
+    assert p2.n_runs == before + 1 and p2.citation_text and p2.preset == p2.presets[-1]
 
 
 def test_set_values_runs_once_and_rejects_bad_values():
@@ -376,7 +376,7 @@ def test_bad_json_changes_nothing(tmp_path, bad):
     f = tmp_path / "bad.json"
     f.write_text(bad)
     assert p.load_json(f) is None
-    assert p.error and p._error_w.value
+    assert p.error and p.error_text
     assert p.values == vals and snapshot(p) == snap and p.n_runs == runs
     assert p.sliders["U"].value == pytest.approx(0.3)
     assert p.load_json(tmp_path / "missing.json") is None and p.error
@@ -404,10 +404,10 @@ def test_failing_simulation_keeps_last_good_plot():
     p = STDPPanel()
     snap, vals = snapshot(p), dict(p.values)
     p.set_values(w_min=0.5, w_max=0.2)  # validates per value, the simulation refuses
-    assert "w_max" in p.error and p._error_w.value
+    assert "w_max" in p.error and p.error_text
     assert snapshot(p) == snap and p.values == vals
     p.sliders["w_max"].value = 1.0
-    assert p.error == "" and p._error_w.value == ""
+    assert p.error == "" and p.error_text == ""
 
 
 def test_exception_in_plotting_is_shown(monkeypatch):
@@ -438,10 +438,10 @@ def test_figure_state_round_trip():
 
 def test_inactive_controls_are_hidden_and_unmarked():
     p = STPPanel()
-    assert p._boxes["seed"].layout.display == "none"
+    assert "seed" not in p.visible_controls()
     assert "stpx-inactive-seed" in p.sliders["seed"]._dom_classes
     p.sliders["protocol"].value = "poisson"
-    assert p._boxes["seed"].layout.display is None and "stpx-slider-seed" in p.sliders["seed"]._dom_classes
+    assert "seed" in p.visible_controls() and "stpx-slider-seed" in p.sliders["seed"]._dom_classes
     assert "stpx-inactive-n_spikes" in p.sliders["n_spikes"]._dom_classes
 
 
@@ -478,35 +478,161 @@ def test_top_level_lazy_exports():
     assert stpexplorer.Explorer is Explorer and stpexplorer.STPPanel is STPPanel
 
 
-def test_browser_snapping_an_exact_value_to_the_slider_grid_is_not_a_move():
-    # the browser draws τd = 800 ms at the nearest log-grid point and sends that back
+def shown_by_browser(w, value):
+    """The grid point noUiSlider draws for ``value``: min + k*step (log sliders: exponents)."""
+    if isinstance(w, W.FloatLogSlider):
+        k = round((math.log10(value) - w.min) / w.step)
+        return w.base ** min(w.min + k * w.step, w.max)
+    return min(w.min + round((value - w.min) / w.step) * w.step, w.max)
+
+
+def assert_screen_is_simulated(p, where):
+    """Every control's readout is its simulated value, formatted as the browser does."""
+    for name, v in p.values.items():
+        c, w = EXPERIMENTS[p.key].control(name), p.sliders[name]
+        if c.kind == "choice":
+            assert w.value == v and p.readout(name) == dict((o, lab) for lab, o in w.options)[v], (where, name)
+        elif p.control(name).off is not None and v == 0:
+            assert p.is_off(name) and p.readout(name) == "off", (where, name)
+        else:
+            assert not p.is_off(name), (where, name)
+            assert w.value == pytest.approx(v, rel=1e-12, abs=1e-15), (where, name, w.value, v)
+            want = d3_format(w.readout_format, v)
+            assert d3_format(w.readout_format, shown_by_browser(w, v)) == want, (where, name, v, w.step)
+            assert p.readout(name) == want, (where, name, p.readout(name), want)
+
+
+@pytest.mark.parametrize("key", list(EXPLORER_PANELS))
+def test_every_readout_shows_the_simulated_value_for_defaults_and_presets(key):
+    """TPM98 facilitating read τf 516 / τd 126 while 530 / 130 were simulated; Song 2000's
+    A− 0.00525 read 0.0055 in the synapse lab. Now each default and preset is shown as run."""
+    p = EXPLORER_PANELS[key]()
+    assert_screen_is_simulated(p, "defaults")
+    for name in p.presets:
+        p.load_preset(name)
+        assert p.error == "", (name, p.error)
+        assert_screen_is_simulated(p, name)
+
+
+def test_the_home_key_shows_the_minimum_not_less():
+    for key, cls in EXPLORER_PANELS.items():
+        p = cls(defer=True)
+        for c in EXPERIMENTS[key].controls:
+            if c.kind in ("log", "float"):
+                w = p.sliders[c.name]
+                lowest = w.base ** w.min if isinstance(w, W.FloatLogSlider) else w.min
+                assert lowest >= c.lo - 1e-12 * abs(c.lo) and lowest == pytest.approx(c.lo, rel=1e-12), (key, c.name)
+                assert d3_format(w.readout_format, lowest) == d3_format(w.readout_format, c.lo), (key, c.name)
+
+
+def test_a_value_set_from_python_is_always_simulated_a_browser_echo_never():
     p = STPPanel()
     w = p.sliders["tau_d"]
-    snapped = w.base ** (w.min + round((math.log10(800.0) - w.min) / w.step) * w.step)
-    assert snapped != 800.0
     runs = p.n_runs
-    w.value = snapped
-    assert p.n_runs == runs and p.values["tau_d"] == 800.0
-    p.sliders["U"].value = 0.3  # another control moves: τd stays exact
-    assert p.values["tau_d"] == 800.0 and p.n_runs == runs + 1
-    w.value = w.base ** (math.log10(snapped) + w.step)  # a real move: one step
-    assert p.n_runs == runs + 2 and p.values["tau_d"] == pytest.approx(w.value)
-    p.load_preset("Song 2000 STDP") if "Song 2000 STDP" in p.presets else None
+    w.value = 3.64
+    assert p.values["tau_d"] == 3.64 and p.n_runs == runs + 1
+    w.value = 3.641  # less than half a grid step (0.001 decade = 0.23 %) from 3.64: still a change
+    assert p.values["tau_d"] == 3.641 and p.n_runs == runs + 2
+    # the browser draws 3.641 at its nearest grid point and sends that back: not a move
+    echo = shown_by_browser(w, 3.641)
+    assert echo != 3.641
+    w.set_state({"value": echo})
+    assert p.n_runs == runs + 2 and p.values["tau_d"] == 3.641 and p.readout("tau_d") == "3.64"
+    p.sliders["U"].set_state({"value": 0.3})  # another control moved in the browser: τd stays exact
+    assert p.values["tau_d"] == 3.641 and p.values["U"] == 0.3 and p.n_runs == runs + 3
+    w.set_state({"value": 10 ** (math.log10(echo) + w.step)})  # the user's move: one grid step
+    assert p.n_runs == runs + 4 and p.values["tau_d"] == pytest.approx(w.value, rel=1e-12)
     q = STDPPanel()
-    q.load_preset("Song 2000 STDP")  # A- = 0.00525 is between grid points of its slider
-    runs = q.n_runs
     a = q.sliders["A_minus"]
-    a.value = round(0.00525 / a.step) * a.step
-    assert q.n_runs == runs and q.values["A_minus"] == 0.00525
+    a.value = 0.005253  # between two grid points of the 1e-5 grid, set from Python: simulated
+    assert q.values["A_minus"] == 0.005253
+    runs = q.n_runs
+    a.set_state({"value": shown_by_browser(a, 0.005253)})
+    assert q.n_runs == runs and q.values["A_minus"] == 0.005253
+    a.set_state({"value": 0.00527})
+    assert q.n_runs == runs + 1 and q.values["A_minus"] == pytest.approx(0.00527)
 
 
-def test_snapping_echo_before_a_deferred_panels_first_run_is_not_a_move():
+def test_a_browser_echo_before_a_deferred_panels_first_run_is_not_a_move():
     p = CircuitPanel(defer=True)
     w = p.sliders["rate_hz"]
-    w.value = 20.0 * (1 + 1e-9)  # the browser's grid point for the default 20 Hz
+    w.set_state({"value": 20.0 * (1 + 1e-9)})  # the browser's grid point for the default 20 Hz
     assert p.n_runs == 0
     p.ensure_plotted()
-    assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "rate_hz=" not in p._status.value
+    assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "rate_hz=" not in p.status_text
+
+
+def test_presets_set_every_control_of_the_model_parts_they_touch():
+    from stpexplorer.presets import MODEL_PARTS, PRESETS
+    for name, pr in PRESETS.items():
+        for key in pr.panels:
+            exp, vals = EXPERIMENTS[key], EXPERIMENTS[key].preset_values(name)
+            for part, names in MODEL_PARTS.items():
+                have = {n for n in names if n in exp.names}
+                if have & set(vals):
+                    assert have <= set(vals), (name, key, part, have - set(vals))
+
+
+@pytest.mark.parametrize("key", ["stp", "stdp", "circuit"])
+def test_a_preset_draws_the_same_whatever_came_before(key):
+    """Bi & Poo 1998 after van Rossum 2000 was drawn with soft bounds."""
+    fresh = {}
+    for name in EXPERIMENTS[key].presets:
+        p = PANELS[key](defer=True)
+        p.load_preset(name)
+        fresh[name] = (dict(p.values), lines_snapshot(p))
+    p = PANELS[key]()
+    for before in EXPERIMENTS[key].presets:
+        for name in EXPERIMENTS[key].presets:
+            p.load_preset(before)
+            p.load_preset(name)
+            if key == "circuit":  # a preset sets one part of the circuit (synapses, neuron or rule)
+                part = set(EXPERIMENTS[key].preset_values(name))
+                assert {k: p.values[k] for k in part} == {k: fresh[name][0][k] for k in part}, (before, name)
+            else:
+                assert p.values == fresh[name][0], (before, name)
+                assert lines_snapshot(p) == fresh[name][1], (before, name)
+        if key != "stp":
+            break  # one order of each pair is enough for the slower panels
+
+
+def test_a_manual_change_ends_the_preset_and_its_citation():
+    p = STDPPanel()
+    assert p.preset == "" and p.citation_text == ""
+    p.load_preset("Song 2000 STDP")
+    assert p.preset == "Song 2000 STDP" and "Song, Miller & Abbott" in p.citation_text
+    p.sliders["A_plus"].value = 0.006  # the rule is no longer Song's
+    assert p.preset == "" and p.citation_text == "" and p.values["A_plus"] == 0.006
+    p.preset_menu.value = "Bi & Poo 1998 window"  # a user's pick
+    assert "Bi & Poo" in p.citation_text and p.values["A_plus"] == 0.0096
+    p.set_values(tau_plus=30.0)
+    assert p.preset == "" and p.citation_text == ""
+    q = STPPanel()
+    q.load_preset("TPM98 depressing")
+    assert q.is_off("tau_f") and q.preset == "TPM98 depressing"
+    q.set_off("tau_f", False)
+    assert q.preset == "" and q.citation_text == "" and q.values["tau_f"] > 0
+
+
+def test_panel_is_a_widget():
+    p = STPPanel(defer=True)
+    box = W.VBox([p])
+    assert box.children[0] is p and p.widget is p and isinstance(p, W.VBox)
+    assert "stpx-panel" in p._dom_classes
+    with pytest.raises(ValueError, match="U has no 'off' toggle"):
+        p.set_off("U")
+
+
+def test_star_import_loads_no_widget_library():
+    import subprocess
+    import sys
+    code = ("from stpexplorer import *\nimport sys\n"
+            "assert 'ipywidgets' not in sys.modules and 'bqplot' not in sys.modules, "
+            "[m for m in ('ipywidgets', 'bqplot') if m in sys.modules]\n"
+            "import stpexplorer\nassert stpexplorer.Explorer.__name__ == 'Explorer'\n"
+            "assert stpexplorer.STPPanel.__name__ == 'STPPanel' and 'ipywidgets' in sys.modules\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
 
 
 def test_explorer_kernel_fits_binder_memory():

@@ -29,7 +29,7 @@ def _engine_run(values, f):
 
 def test_stp_f_tied_to_u_is_todays_model_bit_for_bit():
     p = STPPanel(U=0.2, tau_f=300.0, tau_d=400.0)
-    assert p.values["f_mode"] == "tied to U" and p.sliders["f"].layout.display == "none"  # hidden while tied
+    assert p.values["f_mode"] == "tied to U" and "f" not in p.visible_controls()  # hidden while tied
     tr, idx = _engine_run(p.values, None)  # STPParams without f: the classic model
     for k in ("u", "x", "wdyn", "release"):
         np.testing.assert_array_equal(getattr(p.result, k), np.asarray(getattr(tr, k)), err_msg=k)
@@ -45,7 +45,7 @@ def test_stp_free_f_changes_the_traces_as_the_engine_says():
     tied = p.result.release_at_spikes.copy()
     p.set_values(f_mode="free")
     p.set_values(f=0.05)  # one control moved: the status names it
-    assert p.error == "" and p.sliders["f"].layout.display is None  # shown when free
+    assert p.error == "" and "f" in p.visible_controls()  # shown when free
     tr, idx = _engine_run(p.values, 0.05)
     np.testing.assert_array_equal(p.result.release, np.asarray(tr.release))
     # the event-driven recursion of the extended TM, u_{n+1} = U + (u_n + f(1 − u_n) − U) e^{−Δ/τf}
@@ -53,7 +53,7 @@ def test_stp_free_f_changes_the_traces_as_the_engine_says():
     want = release_fraction(eng.STPParams(U=0.2, tau_f=300.0, tau_d=400.0, f=0.05), isi)
     np.testing.assert_allclose(p.result.release_at_spikes, want, rtol=2e-5)
     assert p.result.release_at_spikes[1] < tied[1]  # a smaller increment facilitates less
-    assert "f=0.05" in p._status.value
+    assert "f=0.05" in p.status_text
     p.load_preset("TPM98 facilitating")  # a published (classic TM) preset ties f to U again
     assert p.values["f_mode"] == "tied to U"
 
@@ -68,7 +68,7 @@ def _sse(data: AmplitudeData, v: dict) -> float:
 
 
 def _status_sse(panel) -> float:
-    return float(panel._status.value.split("SSE ")[1].split()[0])
+    return float(panel.status_text.split("SSE ")[1].split()[0])
 
 
 def _upload(panel, text, name="rec.csv"):
@@ -106,7 +106,7 @@ def test_mystery_fit_recovers_the_hidden_parameters_within_its_intervals(kind):
 
 def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
     p = FitPanel()
-    assert p.sliders["f"].layout.display == "none"  # f tied to U: no f slider
+    assert "f" not in p.visible_controls()  # f tied to U: no f slider
     data = p.data
     for vals in (dict(U=0.3), dict(tau_d=300.0), dict(W=80.0), dict(tau_f=100.0), dict(f_mode="free", f=0.1)):
         y0 = np.asarray(p.lines["prediction"].y).copy()
@@ -136,7 +136,7 @@ def test_uploading_a_csv_loads_and_fits_it():
     data = mystery_data("facilitating", 3)
     _upload(p, _csv(data))
     assert p.error == "" and p.files.upload.value == ()
-    assert p.data.names == data.names and "rec.csv" in p._status.value
+    assert p.data.names == data.names and "rec.csv" in p.status_text
     np.testing.assert_allclose(p.data.protocols[1].amplitudes, data.protocols[1].amplitudes, rtol=1e-5)
     assert p.fit_result is not None and p.values["U"] == pytest.approx(p.fit_result.values["U"])
     assert _status_sse(p) == pytest.approx(_sse(p.data, p.values), rel=1e-3)

@@ -196,7 +196,7 @@ def test_stdp_presets_and_defaults_sit_on_their_slider_grids():
         vals = EXP.defaults() if name is None else EXP.preset_values(name)
         for k, v in vals.items():
             w = p.sliders[k]
-            if isinstance(w, (W.FloatSlider, W.FloatLogSlider)) and not (k in p._off and v == 0):
+            if isinstance(w, (W.FloatSlider, W.FloatLogSlider)) and not (p.control(k).off is not None and v == 0):
                 assert _on_grid(w, v), (name, k, v, w.min, w.step)
 
 
