@@ -2,22 +2,37 @@
 
 Tolerances: correlation and rate estimates from N binned counts have a standard error of about
 1/sqrt(N) (correlation) and 1/sqrt(count) (rate); the bounds below are >= 4 standard errors.
-The map cells are the same float computation as stdp_frequency_curve (exact equality) and match
+The map cells are the events of stdp_frequency_curve (equal up to float round-off) and match
 the dense simulate_stdp up to the round-off of sums over ~120 events (RTOL_SUM of test_triplet).
 """
 
+import jax
 import numpy as np
 import pytest
 
 import stpexplorer as stp
-from stpexplorer.engine import learning as learning_mod
-from stpexplorer.engine.learning import LearningParams, correlated_inputs, simulate_learning, song2000_stdp
+from stpexplorer.engine.learning import (
+    LearningParams,
+    correlated_inputs,
+    simulate_learning,
+    song2000_stdp,
+)
 from stpexplorer.engine.stdp_map import stdp_frequency_map
+
+_COMPILES = [0]  # XLA compilations in this process, counted with JAX's public monitoring events
+
+
+def _count(event, duration_secs, **kw):
+    if event == "/jax/core/compile/backend_compile_duration":
+        _COMPILES[0] += 1
+
+
+jax.monitoring.register_event_duration_secs_listener(_count)
 
 RTOL_SUM = 5e-5 if stp.float_dtype() == np.float32 else 1e-10
 
 # 200 inputs (Song et al. used 1000 at 10 Hz): 30 Hz inputs, g_max scaled up, A-/A+ = 1.05, hard bounds
-SONG = dict(rate_hz=30.0, g_max=0.04, w0=1.0, inh_rate_hz=2000.0)
+SONG = {"rate_hz": 30.0, "g_max": 0.04, "w0": 1.0, "inh_rate_hz": 2000.0}
 
 
 def _offdiag_mean(c, rows, cols):
@@ -63,7 +78,7 @@ def test_song_miller_abbott_bimodal_weights_and_the_correlated_group_wins():
     near_0, near_max = np.mean(w < 0.1), np.mean(w > 0.9)
     assert near_0 + near_max > 0.7, np.histogram(w, bins=10, range=(0, 1))
     assert near_0 > 0.25 and near_max > 0.2  # both modes populated: competition, not a drift to one bound
-    assert w[g].mean() > 0.9 > 0.3 > w[~g].mean()
+    assert w[g].mean() > 0.9 and w[~g].mean() < 0.3
     # the rule is competitive: the output rate falls from its start as most weights are depressed
     assert float(tr.rate_hz[-1]) < 0.5 * float(tr.rate_hz[0])
 
@@ -80,10 +95,10 @@ def test_shapes_time_axis_and_records():
 
 
 def test_seeded_runs_reproduce_and_new_values_do_not_recompile():
-    kw = dict(n_inputs=40, duration_ms=4000.0, dt_ms=1.0, record_every_ms=1000.0)
+    kw = {"n_inputs": 40, "duration_ms": 4000.0, "dt_ms": 1.0, "record_every_ms": 1000.0}
     p = LearningParams(**SONG, n_corr=10.0, c=0.3)
     a = simulate_learning(p, seed=3, **kw)
-    before = learning_mod._simulate._cache_size()
+    before = _COMPILES[0]
     b = simulate_learning(p, seed=3, **kw)
     np.testing.assert_array_equal(np.asarray(a.w), np.asarray(b.w))
     np.testing.assert_array_equal(np.asarray(a.rate_hz), np.asarray(b.rate_hz))
@@ -91,7 +106,7 @@ def test_seeded_runs_reproduce_and_new_values_do_not_recompile():
     assert not np.array_equal(np.asarray(a.w), np.asarray(c.w))
     q = p.replace(n_corr=25, c=0.05, rate_hz=12, g_max=0.05, stdp=p.stdp.replace(A_plus=0.01, A_minus=0.0105))
     simulate_learning(q, seed=5, **kw)
-    assert learning_mod._simulate._cache_size() == before
+    assert _COMPILES[0] == before
 
 
 def test_no_input_no_spikes_and_no_weight_change():
@@ -102,10 +117,10 @@ def test_no_input_no_spikes_and_no_weight_change():
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    (dict(c=1.5), r"c must be in \[0, 1\], got 1.5"),
-    (dict(n_corr=-1.0), r"n_corr must be in \[0, inf\), got -1"),
-    (dict(tau_m=0.0), r"tau_m must be in \(0, inf\) ms, got 0"),
-    (dict(v_reset=-50.0), r"v_reset must be < v_th=-54 mV, got -50"),
+    ({"c": 1.5}, r"c must be in \[0, 1\], got 1.5"),
+    ({"n_corr": -1.0}, r"n_corr must be in \[0, inf\), got -1"),
+    ({"tau_m": 0.0}, r"tau_m must be in \(0, inf\) ms, got 0"),
+    ({"v_reset": -50.0}, r"v_reset must be < v_th=-54 mV, got -50"),
 ])
 def test_params_errors_name_the_argument_range_and_value(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -117,7 +132,7 @@ def test_run_errors_name_the_argument_range_and_value():
     with pytest.raises(ValueError, match=r"n_corr must be in \[0, 20\] \(the group is part of the n_inputs\), got 30"):
         simulate_learning(p, n_inputs=20, duration_ms=1000.0)
     with pytest.raises(ValueError, match=r"record_every_ms must be a whole number of steps of dt_ms=0.5, got 1000.2"):
-        simulate_learning(LearningParams(), n_inputs=20, duration_ms=5000.0, record_every_ms=1000.2)
+        simulate_learning(LearningParams(), n_inputs=20, duration_ms=5000.0, dt_ms=0.5, record_every_ms=1000.2)
     with pytest.raises(ValueError, match=r"duration_ms must be in \[1000, inf\) ms \(at least one record\), got 10"):
         simulate_learning(LearningParams(), n_inputs=20, duration_ms=10.0)
     with pytest.raises(ValueError, match=r"rate_hz must be in \[0, 1000\] Hz"):
@@ -126,8 +141,8 @@ def test_run_errors_name_the_argument_range_and_value():
 
 # --- Δw over rate × Δt ------------------------------------------------------------------------
 
-TRIPLET = dict(A_plus=5e-3, A_minus=7e-3, A3_plus=6.2e-3, A3_minus=2.3e-4, tau_plus=16.8, tau_minus=33.7,
-               tau_x=101.0, tau_y=125.0, bounds="none")
+TRIPLET = {"A_plus": 5e-3, "A_minus": 7e-3, "A3_plus": 6.2e-3, "A3_minus": 2.3e-4, "tau_plus": 16.8, "tau_minus": 33.7,
+               "tau_x": 101.0, "tau_y": 125.0, "bounds": "none"}
 
 
 def test_map_cells_equal_the_frequency_curve_and_the_dense_simulation():
@@ -138,25 +153,24 @@ def test_map_cells_equal_the_frequency_curve_and_the_dense_simulation():
     assert m.shape == (deltas.size, rates.size)
     for i, j in [(1, 4), (4, 0), (0, 2), (5, 3), (2, 1)]:
         cell = float(stp.stdp_frequency_curve(p, rates[j], deltas[i], n_pairs=30, dt_ms=0.5))
-        assert m[i, j] == cell
+        # same events, other batch shape: XLA may fuse (and round) differently
+        assert m[i, j] == pytest.approx(cell, rel=RTOL_SUM, abs=RTOL_SUM * float(np.max(np.abs(m))))
     for i, j in [(1, 4), (4, 3), (3, 1)]:
         period = 1000.0 / rates[j]
         pre, post = stp.pairing_trains(deltas[i], n_pairs=30, period_ms=period, duration_ms=30 * period + 40.0,
                                        dt_ms=0.5)
         tr = stp.simulate_stdp(p.replace(bounds="hard", w_min=-10.0, w_max=10.0), pre, post, w0=0.0, dt_ms=0.5)
-        scale = float(np.max(np.abs(m))) + abs(m[i, j])
+        scale = float(np.max(np.abs(m))) + abs(float(m[i, j]))
         assert float(tr.w[-1]) == pytest.approx(m[i, j], rel=RTOL_SUM, abs=RTOL_SUM * 10 * scale)
 
 
 def test_map_batches_params_and_reuses_the_compiled_function():
-    from stpexplorer.engine import stdp as stdp_mod
-
     rates, deltas = np.array([1.0, 10.0, 50.0]), np.array([-10.0, 10.0])
     p = stp.STDPParams(**TRIPLET)
     stdp_frequency_map(p, rates, deltas)
-    before = stdp_mod._window_single._cache_size()
+    before = _COMPILES[0]
     a = np.asarray(stdp_frequency_map(p.replace(A3_plus=0.0), rates * 0.9, deltas * 1.5))
-    assert stdp_mod._window_single._cache_size() == before
+    assert _COMPILES[0] == before
     both = np.asarray(stdp_frequency_map(p.replace(A3_plus=np.array([0.0, 6.2e-3])), rates * 0.9, deltas * 1.5))
     assert both.shape == (2, 2, 3)
     np.testing.assert_allclose(both[0], a, rtol=1e-6, atol=1e-9)
