@@ -92,3 +92,9 @@ __all__ = [
     "elapsed_since_last_spike", "spike_index", "spike_intervals", "check_range", "as_float_scalar",
     "batch_shape", "batch_sharding", "float_dtype", "compile_count", "count_compilations",
 ]
+
+from .learning import LearningParams, LearningTrace, correlated_inputs, simulate_learning, song2000_stdp  # noqa: E402
+from .stdp_map import stdp_frequency_map  # noqa: E402
+
+__all__ += ["LearningParams", "LearningTrace", "simulate_learning", "correlated_inputs", "song2000_stdp",
+            "stdp_frequency_map"]
