@@ -22,9 +22,12 @@ def _jsonable(v):
 
 class Result:
     """Mixin of the frozen result dataclasses. ``per_step`` names the fields that are
-    per-step traces on the time axis ``t`` (shape (n_steps,) or (n_steps, n))."""
+    per-step traces on the time axis ``t`` (shape (n_steps,) or (n_steps, n)); ``units``
+    maps field names to their units."""
 
     per_step: ClassVar[tuple[str, ...]] = ()
+    #: units of fields that have one besides ms/Hz in their names (read by the CLI's CSV headers)
+    units: ClassVar[dict[str, str]] = {}
 
     def to_dict(self) -> dict:
         """Every field as JSON-safe data: arrays as (nested) lists, NaN/inf as None."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -48,6 +49,7 @@ class CircuitResult(Result):
     rate_out_hz: float
 
     per_step = ("v", "thr", "spikes", "current", "u_mean", "x_mean", "wdyn_mean", "w_mean")
+    units: ClassVar[dict[str, str]] = {"v": "mV", "thr": "mV", "current": "nA", "rate_out_hz": "Hz"}
 
 
 def simulate_circuit(v: dict) -> CircuitResult:

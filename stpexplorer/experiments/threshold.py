@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -44,6 +45,8 @@ class ThresholdResult(Result):
     alif_spike_times: np.ndarray
 
     per_step = ("wtas_count", "alif_current", "alif_v", "alif_thr", "alif_spikes", "wtas_thr", "wtas_spikes")
+    units: ClassVar[dict[str, str]] = {"alif_current": "nA", "alif_v": "mV", "alif_thr": "mV", "alif_rate_t": "ms",
+                                       "alif_rate_hz": "Hz", "alif_spike_times": "ms"}
 
 
 def _wtas_current(v, n_steps: int) -> np.ndarray:
