@@ -18,7 +18,6 @@ import numpy as np
 
 from . import engine as eng
 from .datasets import SJOSTROM_2001
-from .engine import stdp as _stdp
 
 GOAL_MS = 20.0
 
@@ -47,13 +46,13 @@ def main(argv=None) -> dict:
     t = time.perf_counter()
     dw = np.asarray(eng.stdp_frequency_curve(_rule(), rates, lags, n_pairs=60))
     first = (time.perf_counter() - t) * 1e3
-    n_compiled = _stdp._window_single._cache_size()
+    n_compiled = eng.compile_count()
 
     def curve(i):
         np.asarray(eng.stdp_frequency_curve(_rule(6.5e-3 * (1 + 0.01 * i)), rates, lags, n_pairs=60))
 
     warm = _median_ms(curve, args.repeat)
-    recompiled = _stdp._window_single._cache_size() != n_compiled
+    recompiled = eng.compile_count() != n_compiled
 
     map_rates, map_lags = np.geomspace(0.1, 100.0, 40), np.linspace(-50.0, 50.0, 41)
     np.asarray(eng.stdp_frequency_curve(_rule(), map_rates, map_lags))

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import stpexplorer as stp
-from stpexplorer.engine import stdp as stdp_mod
 
 P = dict(A_plus=0.01, A_minus=0.012, tau_plus=16.8, tau_minus=33.7)
 
@@ -15,6 +14,8 @@ def test_window_equals_analytic_exponentials():
     dw = np.asarray(stp.stdp_window(stp.STDPParams(**P), d, dt_ms=dt))
     ref = np.where(d > 0, P["A_plus"] * np.exp(-d / P["tau_plus"]), -P["A_minus"] * np.exp(d / P["tau_minus"]))
     np.testing.assert_allclose(dw, ref, rtol=1e-5)
+    # the parameters are stored in the engine dtype (float32): A_plus etc. differ from P by an ulp
+    np.testing.assert_allclose(stp.stdp_window_analytic(stp.STDPParams(**P), d), ref, rtol=1e-6)
 
 
 def test_window_soft_bounds_scale_with_distance_to_bound():
@@ -22,6 +23,31 @@ def test_window_soft_bounds_scale_with_distance_to_bound():
     dw = np.asarray(stp.stdp_window(stp.STDPParams(**P, bounds="soft", w_max=2.0), d, dt_ms=0.5, w0=0.5))
     ref = [-P["A_minus"] * np.exp(-10 / P["tau_minus"]) * 0.5, P["A_plus"] * np.exp(-10 / P["tau_plus"]) * 1.5]
     np.testing.assert_allclose(dw, ref, rtol=1e-5)
+
+
+@pytest.mark.parametrize("bounds", ["hard", "soft", "none"])
+@pytest.mark.parametrize("w0", [0.5, 0.995, 2.0])
+def test_analytic_window_equals_the_simulated_window(bounds, w0):
+    # Δt on the 0.1 ms grid (the simulation snaps it); triplet terms and both rules included.
+    # Tolerance: float32 Δw of a few 1e-3 after w0 + Δw − w0 cancels: atol 2e-7, rtol 2e-4.
+    d = np.array([-100.0, -33.7, -5.0, -0.1, 0.0, 0.1, 2.5, 16.8, 60.0])
+    for rule in ("all_to_all", "nearest"):
+        p = stp.STDPParams(**dict(P, A_plus=0.02), w_max=1.0, rule=rule, bounds=bounds, A3_plus=0.01, A3_minus=0.003)
+        sim = np.asarray(stp.stdp_window(p, d, dt_ms=0.1, w0=w0))
+        ana = stp.stdp_window_analytic(p, d, w0=w0)
+        np.testing.assert_allclose(sim, ana, rtol=2e-4, atol=2e-7)
+    if bounds == "hard" and w0 == 0.995:  # potentiation clipped at w_max: Δw = w_max − w0
+        assert ana[d > 0].max() == pytest.approx(0.005)
+
+
+def test_analytic_window_batches_and_checks_arguments():
+    p = stp.STDPParams(**dict(P, A_plus=[0.01, 0.02, 0.03]))
+    out = stp.stdp_window_analytic(p, [-10.0, 10.0])
+    assert out.shape == (3, 2)
+    np.testing.assert_allclose(out[:, 1], np.array([0.01, 0.02, 0.03]) * np.exp(-10.0 / P["tau_plus"]), rtol=1e-6)
+    assert stp.stdp_window_analytic(stp.STDPParams(**P), 10.0).shape == ()
+    with pytest.raises(ValueError, match=r"delta_t_ms must be in \(-inf, inf\) ms, got nan"):
+        stp.stdp_window_analytic(stp.STDPParams(**P), [float("nan")])
 
 
 def test_same_step_spikes_do_not_pair():
@@ -95,9 +121,9 @@ def test_batched_stdp_equals_single():
 def test_stdp_values_do_not_recompile():
     pre, post = stp.pairing_trains(5.0, n_pairs=5, period_ms=40.0, duration_ms=300.0, dt_ms=0.5)
     stp.simulate_stdp(stp.STDPParams(**P), pre, post, w0=0.5, dt_ms=0.5)
-    before = stdp_mod._single._cache_size()
-    for i in range(50):
-        p = stp.STDPParams(A_plus=0.001 * i, A_minus=np.float32(0.01), tau_plus=10 + i, tau_minus=20.0,
-                           w_min=0, w_max=1 + i)
-        stp.simulate_stdp(p, pre, post, w0=i / 50, dt_ms=0.5)
-    assert stdp_mod._single._cache_size() == before
+    with stp.count_compilations() as c:
+        for i in range(50):
+            p = stp.STDPParams(A_plus=0.001 * i, A_minus=np.float32(0.01), tau_plus=10 + i, tau_minus=20.0,
+                               w_min=0, w_max=1 + i)
+            stp.simulate_stdp(p, pre, post, w0=i / 50, dt_ms=0.5)
+    assert c.n == 0
