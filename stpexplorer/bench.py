@@ -150,6 +150,10 @@ def engine_rows(repeat: int = 50) -> list[tuple[str, float, str]]:
     rows.append(("sweep_stp, 1024 sets, event-driven (ms)", t_sweep, ""))
     rows.append(("  clock-driven vmapped scan (ms)", t_clock, f"clock / ours = {t_clock / t_sweep:.1f}x (goal >= 10x)"))
 
+    with eng.count_compilations() as c:  # a slider moving: new values must reuse the compiled function
+        for i in range(20):
+            eng.simulate_stp(p.replace(U=0.1 + 0.01 * i), spikes, dt_ms=DT).release.block_until_ready()
+    rows.append(("compilations, simulate_stp with 20 new U values", float(c.n), "goal 0"))
     rows.append(("first call simulate_stp (ms)", compile_stp, "goal <= 1000 ms"))
     rows.append(("first call sweep_stp (ms)", compile_sweep, "goal <= 1000 ms"))
     rows.extend(_first_calls())
