@@ -212,7 +212,7 @@ def registry_help() -> str:
     for key, exp in _registry().items():
         lines += ["", f"  --panel {key}: {exp.title}"]
         for c in exp.controls:
-            lines.append(f"    {c.name:<14} {_range(c):<32} default {c.default!r}"
+            lines.append(f"    {c.name:<14} {_range(c):<32}  default {c.default!r}"
                          + (f"  {c.help}" if c.help else ""))
         if exp.presets:
             lines.append("    presets: " + "; ".join(exp.presets))

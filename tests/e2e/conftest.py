@@ -5,7 +5,8 @@
   package is missing (playwright never downloads a browser here).
 * ``voila_server`` (indirectly parametrisable: "minimal" / "explorer"), ``voila_minimal``,
   ``voila_explorer``: session-scoped standalone Voila servers, one per notebook, serving a
-  temporary copy, started with ``stpexplorer.cli.voila_command`` when importable.
+  temporary copy, started with ``stpexplorer.cli.voila_command`` and ``app_env`` (as
+  ``stpexplorer app``).
 * ``lab_server``: one session-scoped JupyterLab serving temporary copies of both notebooks.
 * ``page``: a fresh tab with console/page-error collection (``page.errors``); a screenshot
   is saved to tests/e2e/artifacts/ when the test fails.
