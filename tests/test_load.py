@@ -44,10 +44,31 @@ def test_classroom_load_test_reports_one_json_line():
     assert rep["kernels_after_close"] == 1  # only the pre-heated pool is left after culling
 
 
-def test_app_kernels_get_a_grace_period_when_they_leave_the_pool():
+def test_app_kernels_get_a_grace_period_when_they_leave_the_pool(monkeypatch):
+    """`stpexplorer app` names DashboardKernelManager; its culler's first look at a kernel
+    (the moment it left the pool) restarts the idle clock instead of culling; later looks
+    are Jupyter's own culling."""
+    import asyncio
+    import datetime as dt
+    import types
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
     from stpexplorer.voila_kernels import DashboardKernelManager
 
     cmd = cli.voila_command("x.ipynb", 8866)
     assert ("--VoilaConfiguration.multi_kernel_manager_class="
             "stpexplorer.voila_kernels.DashboardKernelManager") in cmd
-    assert callable(DashboardKernelManager.cull_kernel_if_idle)
+    seen = []
+
+    async def jupyter_cull(self, kernel_id):
+        seen.append(kernel_id)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "cull_kernel_if_idle", jupyter_cull)
+    km = DashboardKernelManager()
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    km._kernels["k1"] = types.SimpleNamespace(last_activity=long_ago)
+    asyncio.run(km.cull_kernel_if_idle("k1"))
+    assert seen == [] and (dt.datetime.now(dt.timezone.utc) - km._kernels["k1"].last_activity).total_seconds() < 5
+    asyncio.run(km.cull_kernel_if_idle("k1"))
+    assert seen == ["k1"]  # the second pass culls as Jupyter does
