@@ -38,6 +38,7 @@ COURSE = {
     "02_adaptive_thresholds.ipynb": ("nb02_thresholds", "ThresholdPanel"),
     "03_stdp.ipynb": ("nb03_stdp", "STDPPanel"),
     "04_synapse_lab.ipynb": ("nb04_lab", "CircuitPanel"),
+    "05_fitting.ipynb": ("nb05_fit", "FitPanel"),
 }
 
 ALL_NOTEBOOKS = sorted(p for p in NB_DIR.rglob("*.ipynb")
@@ -253,6 +254,11 @@ WRONG_ANSWERS = {
          'ratio_pred = {"depressing": 6.0, "facilitating": 6.0}'),
         ('winner = {"depressing": ..., "facilitating": ...}  # TODO',
          'winner = {"depressing": "high", "facilitating": "high"}'),
+    ],
+    "05_fitting.ipynb": [
+        ("my_guess = dict(U=..., tau_f=..., tau_d=..., W=...)  # TODO",
+         "my_guess = dict(U=0.5, tau_f=10.0, tau_d=100.0, W=50.0)  # TODO"),
+        ("profile_one = ...  # TODO", "profile_one = delta_one.min(axis=1)  # TODO"),
     ],
 }
 

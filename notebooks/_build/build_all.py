@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = {"01": "nb01_stp", "02": "nb02_thresholds", "03": "nb03_stdp", "04": "nb04_lab"}
+MODULES = {"01": "nb01_stp", "02": "nb02_thresholds", "03": "nb03_stdp", "04": "nb04_lab", "05": "nb05_fit"}
 
 
 def main(argv=None):
