@@ -281,7 +281,9 @@ def test_bad_frequency_curve_arguments_name_the_argument(args, kw, match):
         stp.stdp_frequency_curve(_rule(), *args, **kw)
 
 
-@pytest.mark.parametrize("name", ["stpexplorer.engine.stdp_frequency", "stpexplorer.datasets"])
+@pytest.mark.parametrize("name", ["stpexplorer.engine.stdp_frequency", "stpexplorer.datasets",
+                                  "stpexplorer.engine.tm", "stpexplorer.engine.stdp_window",
+                                  "stpexplorer.engine._compiles"])
 def test_docstring_examples_of_the_new_modules(name):
     import doctest
     import importlib

@@ -17,6 +17,16 @@ and, when the facilitation increment f is given, a second jump ``u^+ ← u^+ + g
 
 :func:`stp_step` is the per-step form ``(params, state, inputs) -> (state, record)`` that
 ``lax.scan`` loops (the circuit runs one per synapse). Shapes: any; every argument broadcasts.
+
+Example: the first spike from rest releases U, then depression recovers with τd
+>>> import stpexplorer as stp
+>>> p = stp.STPParams(U=0.5, tau_f=0.0, tau_d=100.0)
+>>> u, x, frac = stp.tm_jump(p, 0.0, 1.0)
+>>> float(u), float(x), float(frac)
+(0.5, 0.5, 0.5)
+>>> _, x_pre = stp.tm_relax(u, x, stp.tm_decay(100.0, p.tau_f), stp.tm_decay(100.0, p.tau_d))
+>>> round(float(x_pre), 4)  # 1 - 0.5 e^{-1}
+0.8161
 """
 
 from __future__ import annotations
