@@ -11,16 +11,16 @@ import ipywidgets as W
 import numpy as np
 
 from ..experiments import EXPERIMENTS
-from ..presets import get_preset
+from ._chrome import PanelChrome
 from ._control import ControlWidget
-from ._files import FileBar, PanelFiles
+from ._files import PanelFiles
 from ._marks import apply_marks, time_scale
 from ._style import STYLE
 
 __all__ = ["Panel"]
 
 
-class Panel(PanelFiles, W.VBox):
+class Panel(PanelChrome, PanelFiles, W.VBox):
     """One experiment's controls and figures, itself a widget (``W.VBox([STPPanel()])``,
     ``display(panel)``). Built from ``EXPERIMENTS[key]``: one :class:`ControlWidget` per
     control (grouped as the experiment's ``groups``), a preset menu with its citation,
@@ -135,22 +135,6 @@ class Panel(PanelFiles, W.VBox):
 
     _read_values = control_values
 
-    @property
-    def status_text(self) -> str:
-        return html.unescape(self._status.value.replace("&nbsp;", " "))
-
-    @property
-    def error_text(self) -> str:
-        return html.unescape(self._error_w.value)
-
-    @property
-    def citation_text(self) -> str:
-        return html.unescape(self._citation.value.replace("<small>", "").replace("</small>", ""))
-
-    @property
-    def preset(self) -> str:
-        return self.preset_menu.value
-
     # -------------------------------------------------------------- building
     def _build_controls(self):
         grid = {}  # values each slider must show exactly: its presets'
@@ -171,21 +155,6 @@ class Panel(PanelFiles, W.VBox):
             cols.append(g)
         self._controls_box = W.HBox(cols, layout=W.Layout(flex_flow="row wrap", width="100%"))
         self._controls_box.add_class("stpx-controls")
-
-    def _build_chrome(self, file_mode):
-        self.preset_menu = W.Dropdown(options=[("— custom —", "")] + [(n, n) for n in self.presets], value="",
-                                      description="Preset", style={"description_width": "4em"},
-                                      layout=W.Layout(width="340px"))
-        self.preset_menu.add_class("stpx-preset")
-        self._citation = W.HTML("")
-        self._citation.add_class("stpx-citation")
-        self._header = W.HBox([self.preset_menu, self._citation], layout=W.Layout(align_items="center"))
-        self._status = W.HTML("")
-        self._status.add_class("stpx-status")
-        self._error_w = W.HTML("")
-        self._error_w.add_class("stpx-error")
-        self.files = FileBar(self.key, file_mode, json_text=self._json_text, csv_text=self._csv_text,
-                             load_text=self._load_text, report=self._set_error)
 
     # -------------------------------------------------------------- values
     @contextlib.contextmanager
@@ -230,13 +199,6 @@ class Panel(PanelFiles, W.VBox):
         self._last = None
         self._show_preset(name)
 
-    def _show_preset(self, name: str):
-        with self._quiet():
-            self.preset_menu.value = name if name in self.presets else ""
-        p = get_preset(name) if name else None
-        self._citation.value = f"<small>{html.escape(p.citation)}</small>" if p else ""
-        self.preset_menu.tooltip = p.citation if p else "values changed by hand"
-
     # -------------------------------------------------------------- observers
     def _on_change(self, change):
         """A control changed (``change["owner"]`` is its value widget): one run."""
@@ -246,14 +208,6 @@ class Panel(PanelFiles, W.VBox):
         self._last = c.name
         self._show_preset("")  # the values are no longer the preset's
         self._update()
-
-    def _on_preset(self, change):
-        if self._muted or not change["new"]:
-            return
-        try:
-            self.load_preset(change["new"])
-        except ValueError:
-            pass
 
     # -------------------------------------------------------------- the update
     def _update(self):
@@ -282,27 +236,6 @@ class Panel(PanelFiles, W.VBox):
         self._set_error("")
         self._show_status(checked, result)
         return True
-
-    def _set_error(self, msg: str):
-        self.error = msg
-        self._error_w.value = f"⚠ {html.escape(msg)}" if msg else ""
-
-    def fmt(self, name: str, value) -> str:
-        """``value`` of control ``name`` as its readout shows it (plus the unit)."""
-        c, ctl = self.experiment.control(name), self._controls[name]
-        s = "0" if ctl.off is not None and value == 0 else ctl.format(value)
-        unit = c.unit if c.unit not in ("", "-") else ""
-        return f"{s} {unit}".strip() + (" (off)" if ctl.off is not None and value == 0 else "")
-
-    def _show_status(self, values, result):
-        parts = []
-        if self._last in values:
-            parts.append(html.escape(f"{self._last}={self.fmt(self._last, values[self._last])}"))
-        if result is not None:
-            parts.append(html.escape(self._summary(result)))
-        elif self.error:
-            parts.append("(last good plot kept)")
-        self._status.value = " · ".join(parts)
 
     def _set_active(self, values):
         """Hide the controls that do not apply to the current choices (:meth:`inactive`)."""
