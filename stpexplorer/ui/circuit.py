@@ -15,7 +15,9 @@ import numpy as np
 from bqplot import Bars, LinearScale
 
 from ..experiments import CIRCUIT_SHOWN
-from ._base import COLORS, Panel, dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
+from ._marks import dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
+from ._panel import Panel
+from ._style import COLORS
 
 __all__ = ["CircuitPanel", "HIST_BINS"]
 

@@ -33,7 +33,9 @@ from bqplot import LinearScale, Scatter
 from ..experiments import dump_json, simulate_fit
 from ..fit import fit_stp
 from ..mystery import data_from_csv_text, hidden_params, mystery_data
-from ._base import CYCLE, Panel, fig, lines, x_axis, y_axis
+from ._marks import fig, lines, x_axis, y_axis
+from ._panel import Panel
+from ._style import CYCLE
 
 __all__ = ["FitPanel"]
 

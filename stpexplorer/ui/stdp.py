@@ -30,7 +30,9 @@ import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
 from ..datasets import SJOSTROM_2001
-from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._marks import dec, fig, lines, ticks, x_axis, y_axis
+from ._panel import Panel
+from ._style import COLORS
 from ._tabs import LazyTab
 
 __all__ = ["STDPPanel"]

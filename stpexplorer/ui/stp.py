@@ -21,7 +21,9 @@ import ipywidgets as W
 import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
-from ._base import COLORS, Panel, dec, fig, lines, ticks, x_axis, y_axis
+from ._marks import dec, fig, lines, ticks, x_axis, y_axis
+from ._panel import Panel
+from ._style import COLORS
 from ._tabs import LazyTab
 
 __all__ = ["STPPanel"]

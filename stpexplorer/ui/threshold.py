@@ -15,7 +15,9 @@ import ipywidgets as W
 import numpy as np
 from bqplot import ColorAxis, ColorScale, HeatMap, LinearScale
 
-from ._base import COLORS, CYCLE, Panel, dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
+from ._marks import dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
+from ._panel import Panel
+from ._style import COLORS, CYCLE
 
 __all__ = ["ThresholdPanel"]
 
