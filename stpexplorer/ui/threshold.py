@@ -27,7 +27,7 @@ def _raster(spikes: np.ndarray, t: np.ndarray):
     steps, units = np.nonzero(spikes > 0.5)
     if steps.size == 0:
         return np.zeros(1, np.float32), np.full(1, np.nan, np.float32)
-    x = np.repeat(t[steps].astype(np.float32), 3)[:-1]  # end on a point (see _base.ticks)
+    x = np.repeat(t[steps].astype(np.float32), 3)[:-1]  # end on a point (see _marks.ticks)
     y = np.stack([units - 0.35, units + 0.35, np.full(units.shape, np.nan)], axis=1).reshape(-1)[:-1]
     return x, y.astype(np.float32)
 
