@@ -58,8 +58,9 @@ class ProgressBar:
         fit [#########.....................]  30% bootstrap, 3/10 connections, 12 s, ~28 s left
 
     :meth:`stage` takes ``fit_many``'s ``stage_progress(fraction, stage)``, :meth:`connections`
-    its ``progress(done, total)``. On a terminal the line is redrawn in place (``\r``);
-    elsewhere (a log file, CI) a line is written per 10 % step, so logs stay short.
+    its ``progress(done, total)``. On a terminal the line is redrawn in place (carriage return);
+    elsewhere (a log file, CI) a line is written per 10 % step and per finished chunk of
+    connections, so logs stay short.
     """
 
     def __init__(self, stream, label: str = "fit", width: int = 30):
@@ -74,16 +75,16 @@ class ProgressBar:
     def connections(self, done: int, total: int) -> None:
         self.count = f"{done}/{total} connections"
         self.fraction = max(self.fraction, done / total)
-        self._draw(final=done == total)
+        self._draw(final=done == total, force=True)
 
-    def _draw(self, final: bool = False) -> None:
+    def _draw(self, final: bool = False, force: bool = False) -> None:
         n, dt = round(self.width * self.fraction), time.perf_counter() - self.t0
         left = f", ~{dt * (1 - self.fraction) / self.fraction:.0f} s left" if 0 < self.fraction < 1 else ""
         what = ", ".join(x for x in (self.stage_name, self.count) if x)
         msg = f"{self.label} [{'#' * n}{'.' * (self.width - n)}] {self.fraction:4.0%} {what}, {dt:.0f} s{left}"
         if self.tty:
             self.stream.write("\r" + msg + ("\n" if final else ""))
-        elif final or int(self.fraction * 10) > self._logged:
+        elif force or int(self.fraction * 10) > self._logged:
             self._logged = int(self.fraction * 10)
             self.stream.write(msg + "\n")
         self.stream.flush()
