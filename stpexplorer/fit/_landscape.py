@@ -158,7 +158,7 @@ def loss_landscape(data: AmplitudeData, params, x_param: str, y_param: str, *, n
     >>> d = synthetic_amplitudes(p, {"20 Hz": [0, 50, 50, 50]}, n_sweeps=4, n_sites=10,
     ...                          quantal_size=0.1, cv=0.3, seed=0)
     >>> ls = loss_landscape(d, p, "U", "tau_d", n=8)
-    >>> ls.sse.shape, ls.x[4] == 0.5
+    >>> ls.sse.shape, bool(ls.x[4] == 0.5)
     ((8, 8), True)
     """
     if not isinstance(data, AmplitudeData):
