@@ -120,3 +120,15 @@ def test_panel_paths_name_the_panel_classes():
     pytest.importorskip("bqplot")
     for key, e in EXPERIMENTS.items():
         assert e.panel_class().key == key
+
+
+def test_the_stp_panel_shows_the_note_and_delivers_the_train():
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("bqplot")
+    from stpexplorer.ui.stp import STPPanel
+
+    p = STPPanel(n_spikes=40, rate_hz=0.5, probe_delay_ms=0.0)
+    assert p.error == "" and p.result.spike_times.size == 40 and p.result.note == ""
+    p.set_values(duration_ms=5000.0)
+    assert p.result.spike_times.size == 3
+    assert "delivered 3 of 40 spikes: the window is 5 s" in p.status_text
