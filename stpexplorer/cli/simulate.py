@@ -220,6 +220,16 @@ def registry_help() -> str:
     return "\n".join(lines)
 
 
+class _Panels:
+    """``--panel`` choices: the registry's keys, imported only when ``simulate`` is parsed."""
+
+    def __contains__(self, key) -> bool:
+        return key in _registry()
+
+    def __iter__(self):
+        return iter(_registry())
+
+
 class _Help(argparse.Action):
     """-h/--help that appends :func:`registry_help` (imports the registry only when asked)."""
 
@@ -238,7 +248,8 @@ def add_parser(sub) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Run one panel's experiment; --help lists panels, parameters and presets.")
     p.add_argument("-h", "--help", action=_Help, help="show this help, the panels, parameters and presets")
-    p.add_argument("--panel", default="stp", help="experiment key of the registry (default stp; see below)")
+    p.add_argument("--panel", default="stp", choices=_Panels(), metavar="KEY",
+                   help="experiment key of the registry (default stp; see below)")
     p.add_argument("--preset", metavar="NAME", help="start from a named preset (any case, plain ASCII works)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a parameter (repeatable), e.g. --set U=0.2 --set tau_f=150")
