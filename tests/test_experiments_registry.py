@@ -36,6 +36,17 @@ def test_windows_are_fixed_settings_so_a_slider_move_keeps_the_shape():
             for n in (1, 10, 40) for r in (0.5, 3.0, 200.0)} <= set(ex.STP_DURATIONS)
 
 
+def test_a_slider_move_within_a_window_setting_does_not_recompile():
+    from stpexplorer.engine import count_compilations
+
+    ex.run("stp", {"n_spikes": 40, "rate_hz": 0.5})  # 100 s window, compiled once
+    ex.run("stdp", {"n_pairs": 60, "pair_rate_hz": 0.5})
+    with count_compilations() as c:
+        ex.run("stp", {"n_spikes": 39, "rate_hz": 0.6, "U": 0.3})  # same window, new values
+        ex.run("stdp", {"n_pairs": 55, "pair_rate_hz": 0.6, "A_plus": 0.02})
+    assert c.n == 0
+
+
 def test_a_window_chosen_too_short_says_what_it_delivered():
     res = ex.run("stp", {"n_spikes": 40, "rate_hz": 0.5, "probe_delay_ms": 0.0, "duration_ms": 5000.0})
     assert res.spike_times.size == 3  # 10, 2010, 4010 ms
