@@ -459,7 +459,8 @@ def test_lab_as_root_passes_allow_root_and_says_so(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(cli.servers, "_run_server", lambda cmd, cwd, env: seen.setdefault("cmd", cmd) and 0)
     rc = cli.main(["lab", "--no-browser", "--dir", str(tmp_path), "--port", str(cli.free_port())])
     assert rc == 0 and "--ServerApp.allow_root=True" in seen["cmd"]
-    assert "passing --allow-root" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "passing --allow-root" in err and "loopback interface" in err and len(err.splitlines()) == 2  # + notebook
     assert _opt(seen["cmd"], "ServerApp.ip") == "127.0.0.1"
     assert "ServerApp.token=" not in " ".join(seen["cmd"])  # token authentication stays on
 

@@ -225,8 +225,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
         return 1
     allow_root = args.allow_root or running_as_root()
     if allow_root and not args.allow_root:
-        print("stpexplorer: running as root (a container?): passing --allow-root to JupyterLab; "
-              "it still listens on the loopback interface with a token", file=sys.stderr)
+        where = "the loopback interface" if args.ip == DEFAULT_IP else args.ip
+        print(f"stpexplorer: running as root (a container?): passing --allow-root to JupyterLab; "
+              f"it still listens on {where}, with a token", file=sys.stderr)
     cmd = lab_command(notebook, args.port, args.ip, not args.no_browser, allow_root=allow_root)
     return _run_server(cmd, notebook.parent, server_env())
 
