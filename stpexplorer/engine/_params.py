@@ -19,7 +19,8 @@ from typing import Any
 import jax
 import numpy as np
 
-__all__ = ["float_dtype", "params_class", "trace_class", "check_range", "as_float_scalar"]
+__all__ = ["float_dtype", "params_class", "trace_class", "check_range", "as_float_scalar", "as_count",
+           "check_instance"]
 
 
 def float_dtype() -> np.dtype:
@@ -104,6 +105,24 @@ def as_float_scalar(name: str, value, **range_kw):
         raise ValueError(f"{name} must be a scalar, got an array of shape {arr.shape}")
     check_range(name, arr, **range_kw)
     return np.asarray(arr, dtype=float_dtype())
+
+
+def as_count(name: str, value, lo: int = 1) -> int:
+    """Check an integer argument (n_spikes, seed, n_pairs, ...) >= ``lo`` and return it as int."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}") from None
+    if not math.isfinite(f) or f != int(f) or f < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
+    return int(f)
+
+
+def check_instance(name: str, value, cls) -> None:
+    """Raise ``ValueError`` unless ``value`` is a ``cls`` (e.g. "params must be a STPParams, got dict")."""
+    if not isinstance(value, cls):
+        article = "an" if cls.__name__[0] in "AEIOU" and not cls.__name__.startswith("U") else "a"
+        raise ValueError(f"{name} must be {article} {cls.__name__}, got {type(value).__name__}")
 
 
 def params_class(*, meta: tuple[str, ...] = ()):

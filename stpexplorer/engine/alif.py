@@ -31,7 +31,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from ._batch import run_batched
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
 from .protocols import check_current
 
 __all__ = ["ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init"]
@@ -150,8 +150,7 @@ def simulate_alif(params: ALIFParams, current, *, dt_ms) -> ALIFTrace:
 
     Returns :class:`ALIFTrace` with ``v`` (mV), ``thr`` (mV) and ``spikes``, each (*batch, n_steps).
     """
-    if not isinstance(params, ALIFParams):
-        raise ValueError(f"params must be an ALIFParams, got {type(params).__name__}")
+    check_instance("params", params, ALIFParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     i = check_current("current", current)
     return run_batched(_single, _batched, params, i, dt)

@@ -45,7 +45,7 @@ from jax import lax
 
 from ._batch import run_batched
 from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
 from .alif import ALIFInputs, ALIFParams, ALIFState, alif_init, alif_step
 from .protocols import check_spikes
 from .stdp import STDPInputs, STDPParams, STDPState, stdp_init, stdp_step
@@ -187,8 +187,7 @@ def simulate_circuit(params: CircuitParams, pre_spikes, *, w0, dt_ms) -> Circuit
     Returns:
         :class:`CircuitTrace`.
     """
-    if not isinstance(params, CircuitParams):
-        raise ValueError(f"params must be a CircuitParams, got {type(params).__name__}")
+    check_instance("params", params, CircuitParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     s = check_spikes("pre_spikes", pre_spikes, ndim=2)
     w = np.asarray(w0, dtype=s.dtype)

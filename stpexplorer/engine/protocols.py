@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ._params import as_count as _as_count  # the old private name: other modules import it from here
 from ._params import as_float_scalar, check_range, float_dtype
 
 __all__ = ["regular_train", "poisson_train", "pairing_trains", "paired_pulses", "time_axis", "n_steps_for"]
@@ -42,16 +43,6 @@ def _check_rate(rate_hz, dt: float, *, allow_zero: bool) -> float:
     # one spike per step at most: rate * dt / 1000 <= 1
     return float(as_float_scalar("rate_hz", rate_hz, lo=0.0, lo_open=not allow_zero,
                                  hi=_max_rate(dt), unit="Hz", note="at most one spike per step of dt_ms"))
-
-
-def _as_count(name: str, value, lo: int = 1) -> int:
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}") from None
-    if not math.isfinite(f) or f != int(f) or f < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
-    return int(f)
 
 
 def _place(times_ms, n_steps: int, dt: float) -> np.ndarray:

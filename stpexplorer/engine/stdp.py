@@ -58,7 +58,7 @@ from jax import lax
 
 from ._batch import run_batched
 from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
 from .protocols import check_spikes
 
 __all__ = ["STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp", "stdp_window",
@@ -229,8 +229,7 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
     Returns:
         :class:`STDPTrace` with ``w`` and the traces r1, o1, r2, o2, each (*batch, n_steps).
     """
-    if not isinstance(params, STDPParams):
-        raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
+    check_instance("params", params, STDPParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     a = check_spikes("pre", pre, ndim=1)
     b = check_spikes("post", post, ndim=1)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._batch import run_batched
-from ._params import as_float_scalar, check_range, float_dtype
+from ._params import as_float_scalar, check_instance, check_range, float_dtype
 from .protocols import _as_count
 from .stdp import STDPParams, _window_batched, _window_single
 
@@ -106,8 +106,7 @@ def stdp_frequency_curve(params: STDPParams, rates_hz, delta_t_ms, *, n_pairs=60
     >>> stp.stdp_frequency_curve(p, [0.1, 50.0], [-10.0, 10.0]).shape
     (2, 2)
     """
-    if not isinstance(params, STDPParams):
-        raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
+    check_instance("params", params, STDPParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     rates = _as_vector("rates_hz", rates_hz, lo=0.0, lo_open=True, hi=1000.0 / float(dt), unit="Hz",
                        note="at most one spike per step of dt_ms")

@@ -18,7 +18,7 @@ import numpy as np
 
 from ._batch import batch_shape, run_batched
 from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_range
+from ._params import as_float_scalar, check_instance, check_range
 from .stdp import STDPParams, _check_w0, _simulate, stdp_init
 
 __all__ = ["stdp_window", "stdp_window_analytic", "window_trains"]
@@ -31,11 +31,6 @@ def _window(p: STDPParams, pre, post, el_pre, el_post, w0, dt):
 
 _window_single = jax.jit(_window)
 _window_batched = jax.jit(jax.vmap(_window, in_axes=(0, None, None, None, None, None, None)))
-
-
-def _check_params(params):
-    if not isinstance(params, STDPParams):
-        raise ValueError(f"params must be a STDPParams, got {type(params).__name__}")
 
 
 def window_trains(delta_t_ms, dt_ms):
@@ -64,7 +59,7 @@ def stdp_window(params: STDPParams, delta_t_ms, *, dt_ms, w0=0.5):
     (*batch, n_dt) (``(*batch,)`` for a scalar Δt). It equals :func:`stdp_window_analytic`
     at the snapped Δt up to float round-off, for the pair and the triplet rule alike.
     """
-    _check_params(params)
+    check_instance("params", params, STDPParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     w = _check_w0(w0)
     pre, post, _ = window_trains(delta_t_ms, dt)
@@ -90,7 +85,7 @@ def stdp_window_analytic(params: STDPParams, delta_t_ms, *, w0=0.5) -> np.ndarra
     >>> stdp_window_analytic(p, [-20.0, 0.0, 20.0]).round(5).tolist()
     [-0.00386, 0.0, 0.00368]
     """
-    _check_params(params)
+    check_instance("params", params, STDPParams)
     w0 = float(as_float_scalar("w0", w0))
     d = np.asarray(delta_t_ms, dtype=np.float64)
     check_range("delta_t_ms", d, unit="ms")

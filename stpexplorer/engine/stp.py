@@ -74,7 +74,7 @@ from jax import lax
 
 from ._batch import run_batched
 from ._events import elapsed_since_last_spike, spike_index  # noqa: F401 (re-exported: were defined here)
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
 from ._stp_f import _extra_jump, canonical, post_init_optional_f
 from .protocols import check_spikes
 from .tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
@@ -197,8 +197,7 @@ _batched = {m: jax.jit(jax.vmap(partial(_simulate, method=m), in_axes=(0, None, 
 
 
 def _check_params(params, cls, name="params"):
-    if not isinstance(params, cls):
-        raise ValueError(f"{name} must be a {cls.__name__}, got {type(params).__name__}")
+    check_instance(name, params, cls)
 
 
 def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> STPTrace:

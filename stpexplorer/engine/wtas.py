@@ -42,7 +42,7 @@ import numpy as np
 from jax import lax
 
 from ._batch import run_batched
-from ._params import as_float_scalar, check_range, params_class, trace_class
+from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
 from .protocols import _as_count, check_current
 
 __all__ = ["WTASParams", "WTASTrace", "WTASState", "WTASInputs", "simulate_wtas", "wtas_step", "wtas_init",
@@ -155,8 +155,7 @@ def simulate_wtas(params: WTASParams, current, *, dt_ms, seed=0, active=None) ->
     Returns :class:`WTASTrace` with ``v``, ``p`` (softmax probabilities), ``spikes`` and
     ``thr``, each (*batch, n_steps, n_units). ``seed`` draws the threshold jitter.
     """
-    if not isinstance(params, WTASParams):
-        raise ValueError(f"params must be a WTASParams, got {type(params).__name__}")
+    check_instance("params", params, WTASParams)
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     j = check_current("current", current, n_units=params.n_units)
     key_seed = np.asarray(_as_count("seed", seed, lo=0), dtype=np.uint32)
