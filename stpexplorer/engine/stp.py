@@ -36,7 +36,8 @@ held at U); ``tau_d = 0`` switches depression off (x stays 1).
 
 Methods
 -------
-``"exact"`` (default): event-driven. The recursion above runs over the spikes only, and
+``"exact"`` (default): event-driven, built on :mod:`.tm` (``tm_decay``, ``tm_relax``, ``tm_jump``,
+the one implementation of the spike event). The recursion above runs over the spikes only, and
 u and x at every step decay exactly from the last spike, ``exp(-(t - t_last)/τ)``, so the
 release equals the recursion for any dt up to float round-off (no per-step product of
 rounded decay factors, whose error grows with the number of steps).
@@ -168,6 +169,8 @@ def _exact(p: STPParams, spikes, index, dt):
 
 
 def _euler(p: STPParams, spikes, index, dt):
+    # ngclearn's discretisation, kept as its own scheme: the jump U(1 − u) uses u *before* this
+    # step's decay and sits inside the Euler update, so it is not tm_jump (the exact event)
     del index
     a_f = jnp.where(p.tau_f > 0, dt / jnp.where(p.tau_f > 0, p.tau_f, 1.0), 0.0)
     a_d = jnp.where(p.tau_d > 0, dt / jnp.where(p.tau_d > 0, p.tau_d, 1.0), 0.0)
