@@ -50,13 +50,14 @@ import numpy as np
 from jax import lax
 
 from ._params import (
+    as_count,
     as_float_scalar,
+    check_instance,
     check_range,
     float_dtype,
     params_class,
     trace_class,
 )
-from .protocols import _as_count
 from .stdp import STDPInputs, STDPParams, STDPState, stdp_decay, stdp_init, stdp_step
 
 __all__ = [
@@ -111,8 +112,7 @@ class LearningParams:
     g_inh: jax.Array = 0.05
 
     def _check(self):
-        if not isinstance(self.stdp, STDPParams):
-            raise ValueError(f"stdp must be a STDPParams, got {type(self.stdp).__name__}")
+        check_instance("stdp", self.stdp, STDPParams)
         check_range("rate_hz", self.rate_hz, lo=0.0, unit="Hz")
         check_range("n_corr", self.n_corr, lo=0.0)
         check_range("c", self.c, lo=0.0, hi=1.0)
@@ -228,7 +228,7 @@ def _inputs(key, rate_hz, n_corr, c, dt, *, n_inputs, n_steps):
 
 def _check_common(rate_hz, n_inputs, dt_ms):
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
-    n = _as_count("n_inputs", n_inputs, lo=1)
+    n = as_count("n_inputs", n_inputs, lo=1)
     check_range("rate_hz", rate_hz, lo=0.0, hi=1000.0 / float(dt), unit="Hz",
                 note="at most one spike per step of dt_ms")
     return dt, n
@@ -241,7 +241,7 @@ def correlated_inputs(rate_hz, *, n_inputs, n_corr, c, duration_ms, dt_ms, seed)
     dt, n = _check_common(rate_hz, n_inputs, dt_ms)
     check_range("n_corr", n_corr, lo=0.0, hi=float(n))
     check_range("c", c, lo=0.0, hi=1.0)
-    n_steps = _as_count("duration_ms / dt_ms", math.floor(float(duration_ms) / float(dt) + 0.5), lo=1)
+    n_steps = as_count("duration_ms / dt_ms", math.floor(float(duration_ms) / float(dt) + 0.5), lo=1)
     f = float_dtype()
     return _inputs(jax.random.key(int(seed)), np.asarray(rate_hz, f), np.asarray(n_corr, f), np.asarray(c, f),
                    dt, n_inputs=n, n_steps=n_steps)
@@ -263,8 +263,7 @@ def simulate_learning(params: LearningParams, *, n_inputs=200, duration_ms=200_0
     Returns:
         :class:`LearningTrace`: ``w`` (n_records, n_inputs), ``rate_hz`` and ``t_ms`` (n_records,).
     """
-    if not isinstance(params, LearningParams):
-        raise ValueError(f"params must be a LearningParams, got {type(params).__name__}")
+    check_instance("params", params, LearningParams)
     dt, n = _check_common(params.rate_hz, n_inputs, dt_ms)
     check_range("n_corr", params.n_corr, lo=0.0, hi=float(n), note="the group is part of the n_inputs")
     if any(np.ndim(leaf) for leaf in jax.tree_util.tree_leaves(params)):
