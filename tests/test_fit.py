@@ -113,17 +113,17 @@ def test_result_api_predict_residuals_r2_json():
 
 
 def test_same_shapes_do_not_recompile_and_weights():
-    from stpexplorer.fit import _stages
+    from stpexplorer.engine import compile_count
 
     true = stp.STPParams(U=0.2, tau_f=150.0, tau_d=300.0, W=2.0)
     d1 = synthetic_amplitudes(true, PROTOCOLS, n_sweeps=6, n_sites=10, quantal_size=0.2, cv=0.3, seed=1)
     fit_stp(d1, **KW)
-    before = _stages._solve._cache_size()
+    before = compile_count()
     for seed in range(3):
         d = synthetic_amplitudes(true, PROTOCOLS, n_sweeps=6 + seed, n_sites=10, quantal_size=0.2, cv=0.3, seed=seed)
         r_obs = fit_stp(d, seed=seed, **KW)
         r_prot = fit_stp(d, seed=seed, weights="protocols", **KW)
-    assert _stages._solve._cache_size() == before
+    assert compile_count() == before
     # equal observation counts per protocol... differ here (9, 9, 2 spikes): weighting changes the fit
     assert r_prot.objective != pytest.approx(r_obs.objective)
     assert r_prot.sse >= r_obs.sse * (1 - 1e-9)  # the unweighted SSE is minimised by "observations"

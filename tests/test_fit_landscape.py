@@ -7,7 +7,6 @@ import pytest
 import stpexplorer as stp
 from stpexplorer.fit import (AmplitudeData, LossLandscape, fit_stp, loss_landscape, release_fraction,
                              synthetic_amplitudes)
-from stpexplorer.fit import _landscape
 
 PROTOCOLS = {"10 Hz": np.r_[0.0, np.full(7, 100.0)],
              "50 Hz": np.r_[0.0, np.full(7, 20.0), 600.0],
@@ -77,10 +76,8 @@ def test_the_fit_is_the_minimum_on_noise_free_data(model, true, pairs):
 
 
 def _compiles():
-    try:
-        from stpexplorer.engine import compile_count  # the engine's public counter, where it exists
-    except ImportError:  # older engine: the jitted function's own cache size counts its compilations
-        return _landscape._sse_grid._cache_size()
+    from stpexplorer.engine import compile_count  # the engine's public compile counter
+
     return compile_count()
 
 

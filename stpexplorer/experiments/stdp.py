@@ -96,16 +96,9 @@ def stdp_duration(v: dict) -> float:
 
 
 def stdp_analytic_window(v: dict, delta_t) -> np.ndarray:
-    """Closed-form Δw of an isolated pair (bounds not reached): A+ e^{-Δt/τ+}, -A- e^{Δt/τ-}.
-
-    The triplet terms do not act on an isolated pair (the slow traces are 0 at its spikes)."""
-    d = np.asarray(delta_t, dtype=np.float64)
-    w0 = min(max(v["w0"], v["w_min"]), v["w_max"])
-    pot = v["A_plus"] * np.exp(-np.abs(d) / v["tau_plus"])
-    dep = v["A_minus"] * np.exp(-np.abs(d) / v["tau_minus"])
-    if v["bounds"] == "soft":
-        pot, dep = pot * (v["w_max"] - w0), dep * (w0 - v["w_min"])
-    return np.where(d > 0, pot, np.where(d < 0, -dep, 0.0))
+    """Closed-form Δw of an isolated pair for the rule in ``v``
+    (:func:`stpexplorer.engine.stdp_window_analytic`: A+ e^{-Δt/τ+}, -A- e^{Δt/τ-}, bounds applied)."""
+    return eng.stdp_window_analytic(_stdp_params(v), delta_t, w0=v["w0"])
 
 
 def stdp_frequency(v: dict) -> np.ndarray:
