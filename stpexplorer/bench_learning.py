@@ -18,7 +18,7 @@ import time
 import jax
 import numpy as np
 
-from .engine import learning as _learning
+from .engine import compile_count
 from .engine.learning import LearningParams, simulate_learning
 
 GOAL_S = 2.0
@@ -42,7 +42,7 @@ def main(argv=None) -> dict:
         t = time.perf_counter()
         tr = _run(p, dt, 0, args.duration_ms)
         first = time.perf_counter() - t
-        n_compiled = _learning._simulate._cache_size()
+        n_compiled = compile_count()
         ts = []
         for i in range(args.repeat):
             q = p.replace(c=0.2 + 0.01 * i, rate_hz=30.0 + i)
@@ -50,7 +50,7 @@ def main(argv=None) -> dict:
             _run(q, dt, i + 1, args.duration_ms)
             ts.append(time.perf_counter() - t)
         warm = statistics.median(ts)
-        recompiled = _learning._simulate._cache_size() != n_compiled
+        recompiled = compile_count() != n_compiled
         w, g = np.asarray(tr.w[-1]), np.asarray(tr.in_group)
         print(f"  dt = {dt:g} ms: first call (compile) {first:6.2f} s; after compilation {warm:6.2f} s "
               f"(goal <= {GOAL_S:g} s: {'met' if warm <= GOAL_S else 'NOT met'}; "
