@@ -7,9 +7,10 @@ A ControlWidget (an ``HBox``) holds the value widget (``FloatSlider`` for "float
 What a student reads is what is simulated:
 
 * **the grid.** A browser slider shows only grid points (``min + k*step``, noUiSlider).
-  Log sliders run from log10(lo) to log10(hi) in steps of 0.001 decade (so the Home key
-  shows exactly the minimum, never less); a linear step is refined (÷10) until the default
-  and every value in ``grid_values`` (the presets) are grid points. :meth:`readout` is the
+  Log sliders step by 0.001 decade up to log10(hi); their grid starts less than one step
+  above log10(lo) (the Home key never shows less than the minimum) and moves whenever the
+  kernel sets a value, so that the value is a grid point. A linear step is refined (÷10)
+  until the default and every value in ``grid_values`` (the presets) are grid points. :meth:`readout` is the
   text the browser shows (the grid point nearest the value, formatted as the slider does);
   a test checks it equals the simulated value formatted, for every default and preset.
 * **the value** (:attr:`value`) is the number simulated: 0 while "off" is pressed, else the
@@ -28,13 +29,17 @@ import math
 from collections.abc import Callable
 
 import ipywidgets as W
+from traitlets import TraitError, validate
 
-from ._format import INT_FORMAT, LOG_FORMAT, d3_format, float_format
+from ._format import INT_FORMAT, d3_format, float_format
 
-__all__ = ["LOG_STEP", "ControlWidget", "FloatLogSlider", "FloatSlider", "IntSlider"]
+__all__ = ["LOG_READOUT", "LOG_STEP", "ControlWidget", "FloatLogSlider", "FloatSlider", "IntSlider"]
 
 #: step of every log slider, in decades (0.23 % per step)
 LOG_STEP = 0.001
+#: readout of the log sliders: 4 significant digits, so that one step
+#: (0.23 %) always changes the text; values sit on the grid, so 530 reads 530.0, not 529.7
+LOG_READOUT = ".4r"
 
 
 class _FrontendOrigin:
@@ -61,7 +66,22 @@ class FloatSlider(_FrontendOrigin, W.FloatSlider):
 
 
 class FloatLogSlider(_FrontendOrigin, W.FloatLogSlider):
-    pass
+    """A FloatLogSlider whose values go down to ``floor`` (the control's lo) although its grid
+    (``min``) may start up to one step above it (see :meth:`ControlWidget._show`)."""
+
+    floor: float | None = None
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        lo = self.base ** self.min
+        lo = lo if self.floor is None else min(lo, self.floor)
+        return min(max(proposal["value"], lo), self.base ** self.max)
+
+    @validate("min")
+    def _validate_min(self, proposal):
+        if proposal["value"] > self.max:
+            raise TraitError("setting min > max")
+        return proposal["value"]  # the value is not clamped to the grid's start: see floor
 
 
 class IntSlider(_FrontendOrigin, W.IntSlider):
@@ -116,6 +136,8 @@ class ControlWidget(W.HBox):
         self._value = spec.default if (spec.kind == "choice" or spec.default) else self._clamp(self.widget.value)
         self._listeners: list[Callable] = []
         self._sync_off_class()
+        if spec.kind == "log" and spec.default:
+            self._show(spec.default)
         self.widget.observe(self._on_widget, "value")
         if self.off is not None:
             self.off.observe(self._on_off, "value")
@@ -143,7 +165,8 @@ class ControlWidget(W.HBox):
         if c.kind == "log":
             # the ends are the range's own: Home shows lo, End shows hi
             w = FloatLogSlider(value=c.default or c.lo, base=10, min=math.log10(c.lo), max=math.log10(c.hi),
-                               step=LOG_STEP, readout_format=LOG_FORMAT, **common)
+                               step=LOG_STEP, readout_format=LOG_READOUT, **common)
+            w.floor = c.lo
         elif c.kind == "int":
             w = IntSlider(value=int(c.default), min=int(c.lo), max=int(c.hi), step=int(c.step or 1),
                           readout_format=INT_FORMAT, **common)
@@ -171,7 +194,27 @@ class ControlWidget(W.HBox):
             if value == 0:
                 return
         self._value = value
-        self.widget.value = value
+        self._show(value)
+
+    def _show(self, value) -> None:
+        """Put the slider at ``value``. A log slider's grid moves so that ``value`` is one of its
+        points (``min`` rises by less than one step above log10(lo)): the browser draws and reads
+        out the value itself, and one arrow key step still moves by ``LOG_STEP``."""
+        w = self.widget
+        if not isinstance(w, W.FloatLogSlider):
+            w.value = value
+            return
+        lo, e = math.log10(self.spec.lo), math.log10(value)
+        k = math.floor((e - lo) / w.step + 1e-9)
+        self._showing = True
+        try:
+            with w.hold_sync():
+                w.value = value
+                w.min = max(e - k * w.step, lo)
+        finally:
+            self._showing = False
+
+    _showing = False
 
     def _clamp(self, v):
         c = self.spec
@@ -231,6 +274,8 @@ class ControlWidget(W.HBox):
         v = self._clamp(new)
         if self.spec.kind == "choice" or not math.isclose(v, self._value, rel_tol=1e-12, abs_tol=1e-300):
             self._value = v  # (an ulp from the slider's own clamping keeps the exact value)
+        if self.spec.kind == "log" and not getattr(self.widget, "from_frontend", False) and not self._showing:
+            self._show(self._value)  # set from Python: shown exactly too
         if self.is_off:  # moving the slider means "use this value"
             with self._muted():
                 self.off.value = False
