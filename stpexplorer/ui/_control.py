@@ -29,86 +29,19 @@ import math
 from collections.abc import Callable
 
 import ipywidgets as W
-from traitlets import TraitError, validate
 
 from ._format import INT_FORMAT, d3_format, float_format
+from ._sliders import (
+    LOG_READOUT,
+    LOG_STEP,
+    FloatLogSlider,
+    FloatSlider,
+    IntSlider,
+    grid_step,
+    nice_step,
+)
 
-__all__ = ["LOG_READOUT", "LOG_STEP", "ControlWidget", "FloatLogSlider", "FloatSlider", "IntSlider"]
-
-#: step of every log slider, in decades (0.23 % per step)
-LOG_STEP = 0.001
-#: readout of the log sliders: 4 significant digits, so that one step
-#: (0.23 %) always changes the text; values sit on the grid, so 530 reads 530.0, not 529.7
-LOG_READOUT = ".4r"
-
-
-class _FrontendOrigin:
-    """Marks the changes that come from the browser: ipywidgets applies a frontend update
-    message with ``set_state`` (``Widget._handle_msg``); observers run inside it."""
-
-    _frontend_depth = 0
-
-    def set_state(self, sync_data):
-        self._frontend_depth += 1
-        try:
-            super().set_state(sync_data)
-        finally:
-            self._frontend_depth -= 1
-
-    @property
-    def from_frontend(self) -> bool:
-        """True while a change sent by the browser is being applied."""
-        return self._frontend_depth > 0
-
-
-class FloatSlider(_FrontendOrigin, W.FloatSlider):
-    pass
-
-
-class FloatLogSlider(_FrontendOrigin, W.FloatLogSlider):
-    """A FloatLogSlider whose values go down to ``floor`` (the control's lo) although its grid
-    (``min``) may start up to one step above it (see :meth:`ControlWidget._show`)."""
-
-    floor: float | None = None
-
-    @validate("value")
-    def _validate_value(self, proposal):
-        lo = self.base ** self.min
-        lo = lo if self.floor is None else min(lo, self.floor)
-        return min(max(proposal["value"], lo), self.base ** self.max)
-
-    @validate("min")
-    def _validate_min(self, proposal):
-        if proposal["value"] > self.max:
-            raise TraitError("setting min > max")
-        return proposal["value"]  # the value is not clamped to the grid's start: see floor
-
-
-class IntSlider(_FrontendOrigin, W.IntSlider):
-    pass
-
-
-def _nice_step(raw: float) -> float:
-    e = math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if m * 10 ** e >= raw:
-            return m * 10 ** e
-    return 10 ** (e + 1)
-
-
-def _on_grid(lo: float, step: float, v: float) -> bool:
-    k = (v - lo) / step
-    return abs(k - round(k)) < 1e-6
-
-
-def grid_step(lo: float, step: float, values) -> float:
-    """``step``, divided by 10 until every number in ``values`` is on the grid ``lo + k*step``."""
-    vals = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    for _ in range(8):
-        if all(_on_grid(lo, step, v) for v in vals):
-            break
-        step = float(f"{step / 10:.12g}")
-    return step
+__all__ = ["ControlWidget"]
 
 
 class ControlWidget(W.HBox):
@@ -171,7 +104,7 @@ class ControlWidget(W.HBox):
             w = IntSlider(value=int(c.default), min=int(c.lo), max=int(c.hi), step=int(c.step or 1),
                           readout_format=INT_FORMAT, **common)
         else:
-            s = grid_step(c.lo, step or c.step or _nice_step((c.hi - c.lo) / 100), [c.default, *grid_values])
+            s = grid_step(c.lo, step or c.step or nice_step((c.hi - c.lo) / 100), [c.default, *grid_values])
             w = FloatSlider(value=c.default, min=c.lo, max=c.hi, step=s, readout_format=float_format(s),
                             **common)
         w.add_class(f"stpx-slider-{c.name}")
