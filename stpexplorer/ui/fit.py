@@ -9,22 +9,24 @@ mean ± SEM per spike (circles and bars) and the prediction W·u_n·x_n of the s
 protocol, colours as in the legend under the figure). The status line shows the SSE of the sliders
 over every observation, live.
 
-**Fit** runs :func:`~stpexplorer.fit.fit_stp` (model "tm", or "etm" when f is free; 32 starts and
-``N_BOOT`` = 40 bootstrap refits: about 0.02 s once compiled, a few seconds for the first fit of a
-data shape) and sets the sliders to the estimate; the table shows the 95 % intervals. An uploaded
-CSV is fitted at once, so its sliders start at the fit; a mystery starts at a neutral guess.
-Downloads: **Save JSON** gives the slider values and the fit (``FitResult.to_dict``), **Export CSV**
-the per-spike means, SEMs and predictions.
+Figure ``stpx-fig-landscape``: the SSE on a grid over two chosen parameters around the sliders
+(or the fit), recomputed at every move without recompiling (:mod:`._fit_landscape`).
+
+**Fit** runs :func:`~stpexplorer.fit.fit_stp` in the background (:mod:`._fit_job`; model "tm",
+or "etm" when f is free; 32 starts and ``N_BOOT`` = 40 bootstrap refits: about 0.02 s once
+compiled, a few seconds for the first fit of a data shape) with a progress bar and **Cancel**;
+the sliders keep working meanwhile. When it is done the sliders move to the estimate, rounded to
+what their readouts show (so the number read is the number simulated), and the table shows the
+95 % intervals. An uploaded CSV is fitted at once (:meth:`FitPanel.fit`), so its sliders start at
+the fit. Downloads: **Save JSON** gives the sliders and the fit (``FitResult.to_dict()`` under
+``"fit"``), **Export CSV** per-spike means, SEMs and the sliders' and the fit's predictions.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import html
-import io
 import json
-import math
 
 import ipywidgets as W
 import numpy as np
@@ -33,6 +35,9 @@ from bqplot import LinearScale, Scatter
 from ..experiments import dump_json, simulate_fit
 from ..fit import fit_stp
 from ..mystery import data_from_csv_text, hidden_params, mystery_data
+from ._fit_job import FitRunner
+from ._fit_landscape import LandscapeView
+from ._fit_views import plot_data, predictions_csv, slider_values, table_html
 from ._marks import fig, lines, x_axis, y_axis
 from ._panel import Panel
 from ._style import CYCLE
@@ -42,28 +47,21 @@ __all__ = ["FitPanel"]
 N_BOOT = 40       # bootstrap refits per Fit press: answers in about a second here (200 for a paper)
 N_STARTS = 32
 MAX_POINTS = 3000  # per-sweep dots drawn; more sweeps are thinned evenly (the status says so)
-PARAMS = ("U", "f", "tau_f", "tau_d", "W")
-_LABEL = {"U": "U", "f": "f", "tau_f": "τf (ms)", "tau_d": "τd (ms)", "W": "W"}
-
-
-def _pad_rows(rows_x, rows_y):
-    """Rows of unequal length as 2-D arrays, each padded by repeating its last point (a path that
-    ends on a NaN logs SVG errors in the browser; a repeated point draws nothing)."""
-    n = max(max(len(x) for x in rows_x), 1)
-    X = np.zeros((len(rows_x), n), np.float32)
-    Y = np.zeros((len(rows_x), n), np.float32)
-    for i, (x, y) in enumerate(zip(rows_x, rows_y)):
-        if len(x) == 0:
-            x, y = np.zeros(1), np.zeros(1)
-        X[i, :len(x)], Y[i, :len(y)] = x, y
-        X[i, len(x):], Y[i, len(y):] = x[-1], y[-1]
-    return X, Y
 
 
 class FitPanel(Panel):
-    """Fit Tsodyks–Markram parameters to amplitude trains: by hand (sliders, live SSE) or by fit_stp."""
+    """Fit Tsodyks–Markram parameters to amplitude trains: by hand (sliders, live SSE, a loss
+    landscape) or by fit_stp (the Fit button, in the background).
+
+    Public: ``data``, ``fit_result``, :meth:`fit` (synchronous), :meth:`fit_async` /
+    :meth:`wait_fit` / :meth:`cancel_fit` (what the Fit and Cancel buttons do), ``fitting``,
+    ``fit_button``, ``cancel_button``, ``progress`` (FloatProgress), ``stage_text``,
+    ``landscape`` (the :class:`LandscapeView`: ``.landscape``, ``.heat``, ``.x_menu``...),
+    ``table`` and :meth:`reveal` / :meth:`hidden`."""
 
     key = "fit"
+    #: U and f on a 0.001 grid: a fit's estimate moves by at most 0.0005 to sit on it
+    step_overrides = {"U": 0.001, "f": 0.001}
 
     def __init__(self, **kwargs):
         self._data = None          # uploaded AmplitudeData (None: the mystery synapse of the controls)
@@ -110,18 +108,29 @@ class FitPanel(Panel):
         self.figures["fit"] = f
         self._legend = W.HTML("")
         self._legend.add_class("stpx-fit-legend")
-        self.fit_button = W.Button(description="Fit", icon="magic", button_style="primary",
-                                   tooltip=f"least squares (fit_stp, {N_STARTS} starts, {N_BOOT} bootstrap refits)")
-        self.fit_button.add_class("stpx-fit")
+        self.runner = FitRunner(self._apply_job, tooltip=f"least squares in the background (fit_stp, "
+                                f"{N_STARTS} starts, {N_BOOT} bootstrap refits)")
+        self.fit_button, self.cancel_button = self.runner.button, self.runner.cancel_button
+        self.progress = self.runner.progress
         self.reveal_button = W.ToggleButton(description="Reveal", icon="eye", value=False,
                                             tooltip="show the mystery synapse's hidden parameters")
         self.reveal_button.add_class("stpx-reveal")
-        self.fit_button.on_click(lambda _: self._guarded(self.fit))
+        self.fit_button.on_click(lambda _: self._guarded(self.fit_async))
         self.reveal_button.observe(lambda ch: self._guarded(lambda: self.reveal(ch["new"])), "value")
         self.table = W.HTML("")
         self.table.add_class("stpx-fit-table")
-        return W.VBox([f, self._legend, W.HBox([self.fit_button, self.reveal_button]), self.table],
-                      layout=W.Layout(width="100%"))
+        self.landscape = LandscapeView(lambda: self._guarded(self._draw_landscape))
+        self.figures["landscape"] = self.landscape.widget
+        row = W.HBox([self.fit_button, self.cancel_button, self.progress, self.runner.stage, self.reveal_button],
+                     layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        return W.VBox([f, self._legend, row, self.table, self.landscape.widget], layout=W.Layout(width="100%"))
+
+    @property
+    def stage_text(self) -> str:
+        """The progress line's text (what the fit is doing, or how it ended)."""
+        return html.unescape(self.runner.stage.value)
+
+    fitting = property(lambda self: self.runner.running, doc="True while a background fit runs (until applied).")
 
     def _guarded(self, fn):
         try:
@@ -134,9 +143,10 @@ class FitPanel(Panel):
         self.fit_result, self._fit_notes = None, []
         self.revealed = False
         self.reveal_button.value = False
+        self.cancel_fit()  # a running fit belongs to the old data
 
     def _to_mystery(self):
-        if self._data is not None or self.fit_result is not None:
+        if self._data is not None or self.fit_result is not None or self.fitting:
             self._data, self._source = None, ""
             self._forget_fit()
 
@@ -174,41 +184,49 @@ class FitPanel(Panel):
         return data
 
     # -------------------------------------------------------------- fit and reveal
+    def _model(self) -> str:
+        return "etm" if (self.values or self._read_values())["f_mode"] == "free" else "tm"
+
     def fit(self):
-        """Fit the data shown (model "etm" if f is free, else "tm") and set the sliders to the estimate."""
+        """Fit the data shown now, in this thread (model "etm" if f is free, else "tm"), and set
+        the sliders to the estimate. Returns the FitResult."""
         with self._lock:
-            v = self.values or self._read_values()
-            model = "etm" if v["f_mode"] == "free" else "tm"
-            # the button says it is busy (widget messages leave the kernel at once); the first fit
-            # of a data shape compiles for a few seconds, later ones take a few hundredths
-            self.fit_button.disabled, self.fit_button.description = True, "Fitting…"
-            try:
-                res = fit_stp(self.data, model=model, n_starts=N_STARTS, n_boot=N_BOOT, seed=0)
-            finally:
-                self.fit_button.disabled, self.fit_button.description = False, "Fit"
-            vals, notes = self._slider_values(res.values, model)
-            self.fit_result, self._fit_notes = res, notes
-            self.set_values(**vals)
-            self._show_table()
+            model = self._model()
+            res = fit_stp(self.data, model=model, n_starts=N_STARTS, n_boot=N_BOOT, seed=0)
+            self._show_fit(res, model)
             return res
 
-    def _slider_values(self, est: dict, model: str):
-        """The estimate on the sliders, each inside its control's range; notes say where it is not."""
-        out, notes = {}, []
-        names = ["U", "tau_f", "tau_d", "W"] + (["f"] if model == "etm" else [])
-        for n in names:
-            c, x = self.experiment.control(n), float(est[n])
-            y = min(max(x, c.lo), c.hi)
-            if c.zero_ok and x < c.lo:
-                y = 0.0
-            if y != x:
-                where = "below" if x < c.lo else "above"
-                notes.append(f"{n} = {x:.4g} is {where} the slider's range {c.range_text()}: the slider shows "
-                             f"{'0 (off)' if y == 0 else f'{y:g}'}")
-            out[n] = y
-        if model == "etm":
-            out["f_mode"] = "free"
-        return out, notes
+    def fit_async(self):
+        """What **Fit** does: start the fit in the background and return the FitJob at once.
+        The result is applied when it is done (:meth:`wait_fit` blocks until then)."""
+        return self.runner.start(self.data, model=self._model(), n_starts=N_STARTS, n_boot=N_BOOT, seed=0)
+
+    def wait_fit(self, timeout: float | None = None):
+        """Wait for the background fit to be done and applied; returns its FitResult (None if it
+        was cancelled, failed or belonged to data no longer shown). TimeoutError after ``timeout`` s."""
+        if not self.runner.wait(timeout):
+            raise TimeoutError(f"the fit did not finish within {timeout} s")
+        job = self.runner.job
+        return job.result if job is not None and job.result is self.fit_result else None
+
+    def cancel_fit(self):
+        """What **Cancel** does: stop the background fit after its current stage."""
+        self.runner.cancel()
+
+    def _apply_job(self, job) -> str:
+        """A finished job (on the kernel thread): its estimate on the sliders, if its data is still shown."""
+        with self._lock:
+            if job.data is not self.data:
+                return "the data changed while fitting: this fit was discarded"
+            model = job.fit_kwargs["model"]
+            self._show_fit(job.result, model)
+            return f"done: SSE {job.result.sse:.4g}; the sliders show the fit"
+
+    def _show_fit(self, res, model):
+        vals, notes = slider_values(res.values, model, self.experiment.control, self.control)
+        self.fit_result, self._fit_notes = res, notes
+        self.set_values(**vals)
+        self._show_table()
 
     def reveal(self, on: bool = True):
         """Show (or hide) the mystery synapse's hidden parameters in the table."""
@@ -225,75 +243,27 @@ class FitPanel(Panel):
         return hidden_params(v["mystery"], v["seed"])
 
     def _show_table(self):
-        res, hid = self.fit_result, (self.hidden() if self.revealed else None)
+        if self.values:
+            self.table.value = table_html(self.values, self.fit_result, self.hidden() if self.revealed else None,
+                                          self._fit_notes, uploaded=self._data is not None)
+
+    def _draw_landscape(self):
         v = self.values
         if not v:
             return
-        head = "<tr><th>parameter</th><th>sliders</th><th>fit</th><th>95 % interval</th><th></th>"
-        head += "<th>hidden</th></tr>" if hid else "</tr>"
-        rows = []
-        for n in PARAMS:
-            cur = (v["f"] if v.get("f_mode") == "free" else v["U"]) if n == "f" else v[n]
-            cells = [_LABEL[n], f"{cur:.4g}" + (" (= U)" if n == "f" and v.get("f_mode") != "free" else "")]
-            if res is not None:
-                lo, hi = res.ci[n]
-                cells += [f"{res.values[n]:.4g}", f"{lo:.4g} – {hi:.4g}", html.escape(str(res.at_bound[n] or ""))]
-            else:
-                cells += ["—", "—", ""]
-            if hid:
-                h = hid[n] if hid[n] is not None else hid["U"]
-                cells.append(f"{h:.4g}")
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c) if i < 2 else c}</td>"
-                                         for i, c in enumerate(cells)) + "</tr>")
-        if res is not None:
-            intro = (f"fit_stp (model {res.model}): SSE {res.sse:.4g}, {res.n_converged}/{res.n_starts} starts "
-                     f"converged, intervals from {res.n_boot} bootstrap refits over sweeps")
-        else:
-            intro = "Fit: press Fit (least squares, intervals from a bootstrap over sweeps)"
-        if self._data is None and not hid:
-            intro += " · Reveal shows the hidden synapse"
-        notes = "".join(f"<br>{html.escape(s)}" for s in self._fit_notes)
-        self.table.value = (f"<small>{html.escape(intro)}{notes}</small><table style='border-spacing: 10px 0'>"
-                            f"{head}{''.join(rows)}</table>")
+        free = v["f_mode"] == "free"
+        self.landscape.set_names(["U", "tau_f", "tau_d", "W"] + (["f"] if free else []))
+        params = {n: v[n] for n in ("U", "tau_f", "tau_d", "W")}
+        params["f"] = v["f"] if free else None
+        lows = {n: self.experiment.control(n).lo for n in ("tau_f", "tau_d", "W")}
+        fv = self.fit_result.values if self.fit_result is not None else None
+        self.landscape.update(self.data, params, fv, lows)
 
     # -------------------------------------------------------------- plot
     def _plot_data(self, r, v):
         data = self._data if self._data is not None else mystery_data(v["mystery"], v["seed"])
-        K = len(data)
-        cols = [CYCLE[i % len(CYCLE)] for i in range(K)]
-        idx = [np.flatnonzero(r.protocol == i) for i in range(K)]
-        t = [r.time_ms[j] for j in idx]
-        d = {"prediction": dict(zip(("x", "y"), _pad_rows(t, [r.prediction[j] for j in idx])), colors=cols)}
-        sx, sy = [], []
-        for i, j in enumerate(idx):
-            m, s = r.mean[j], r.sem[j]
-            ok = np.isfinite(m)
-            tt, lo, hi = t[i][ok], (m - s)[ok], (m + s)[ok]
-            sx.append(np.stack([tt, tt, np.full(tt.size, np.nan)], 1).ravel()[:-1])
-            sy.append(np.stack([lo, hi, np.full(tt.size, np.nan)], 1).ravel()[:-1])
-        d["sem"] = dict(zip(("x", "y"), _pad_rows(sx, sy)), colors=cols)
-        mok = np.isfinite(r.mean)
-        d["mean"] = {"x": r.time_ms[mok].astype(np.float32), "y": r.mean[mok].astype(np.float32),
-                     "colors": [cols[int(k)] for k in r.protocol[mok]]}
-        total = sum(p.amplitudes.shape[0] for p in data.protocols)
-        step = max(1, math.ceil(total * max(p.isi_ms.size for p in data.protocols) / MAX_POINTS))
-        px, py, pc = [], [], []
-        for i, p in enumerate(data.protocols):
-            a = p.amplitudes[::step]
-            tt = np.broadcast_to(p.times_ms, a.shape)
-            ok = np.isfinite(a)
-            px.append(tt[ok])
-            py.append(a[ok])
-            pc += [cols[i]] * int(ok.sum())
-        d["sweeps"] = {"x": np.concatenate(px).astype(np.float32), "y": np.concatenate(py).astype(np.float32),
-                       "colors": pc}
-        self._thinned = step
-        ys = np.concatenate([np.concatenate(py), r.prediction, (r.mean + r.sem)[mok]])
-        lo, hi = float(np.nanmin(ys)), float(np.nanmax(ys))
-        d["_y"] = {"min": min(0.0, lo * 1.05), "max": max(hi * 1.05, 1e-9)}
-        self._legend.value = ("<small>" + " · ".join(
-            f"<span style='color:{c}'>━ ●</span> {html.escape(n)}" for c, n in zip(cols, data.names))
-            + " &nbsp; (dots: sweeps; circles and bars: mean ± SEM; lines: the sliders' model)</small>")
+        d, legend, self._thinned = plot_data(data, r, MAX_POINTS)
+        self._legend.value = legend
         return d
 
     @property
@@ -304,6 +274,7 @@ class FitPanel(Panel):
         ok = super()._update_locked()
         if ok and hasattr(self, "table"):
             self._show_table()
+            self._guarded(self._draw_landscape)
         return ok
 
     def _summary(self, r):
@@ -324,16 +295,4 @@ class FitPanel(Panel):
     def _csv_text(self) -> str:
         if self.result is None:
             raise ValueError("nothing to export: no successful run yet")
-        data, r = self.data, self.result
-        fit_pred = ([self.fit_result.predict(n) for n in data.names] if self.fit_result is not None else None)
-        buf = io.StringIO()
-        wr = csv.writer(buf, lineterminator="\n")
-        wr.writerow(["protocol", "spike", "isi_ms", "time_ms", "n", "mean", "sem", "prediction", "fit_prediction"])
-        k = 0
-        for i, p in enumerate(data.protocols):
-            for s in range(p.isi_ms.size):
-                fp = f"{fit_pred[i][s]:.7g}" if fit_pred is not None else ""
-                wr.writerow([p.name, s, f"{p.isi_ms[s]:.7g}", f"{r.time_ms[k]:.7g}", int(r.count[k]),
-                             f"{r.mean[k]:.7g}", f"{r.sem[k]:.7g}", f"{r.prediction[k]:.7g}", fp])
-                k += 1
-        return buf.getvalue()
+        return predictions_csv(self.data, self.result, self.fit_result)
