@@ -545,6 +545,9 @@ def test_a_value_set_from_python_is_always_simulated_a_browser_echo_never():
     echo = 10 ** (math.log10(3.641) + 0.3 * w.step)
     w.set_state({"value": echo})
     assert p.n_runs == runs + 2 and p.values["tau_d"] == 3.641 and p.readout("tau_d") == "3.641"
+    # the same echo as ipywidgets receives it from the browser (an "update" comm message)
+    w._handle_msg({"content": {"data": {"method": "update", "state": {"value": echo}}}})
+    assert p.n_runs == runs + 2 and p.values["tau_d"] == 3.641
     p.sliders["U"].set_state({"value": 0.3})  # another control moved in the browser: τd stays exact
     assert p.values["tau_d"] == 3.641 and p.values["U"] == 0.3 and p.n_runs == runs + 3
     w.set_state({"value": 10 ** (math.log10(echo) + w.step)})  # the user's move: one grid step
