@@ -88,9 +88,9 @@ class HeatMapView:
         self.click_layer = Image(image=W.Image(value=_CLEAR_PNG, format="png"), x=np.array([0.0, 1.0]),
                                  y=np.array([0.0, 1.0]), scales={"x": sx, "y": sy})
         self.x_axis = Axis(scale=sx, label="", side="bottom", tick_format="~g", label_offset="34px")
-        self.y_axis = Axis(scale=sy, label="", side="left", orientation="vertical", tick_format="~g",
+        self.y_axis = Axis(scale=sy, label="", side="left", tick_format="~g",
                            label_offset="44px")
-        self.colorbar = ColorAxis(scale=self.color_scale, label="", side="right", orientation="vertical",
+        self.colorbar = ColorAxis(scale=self.color_scale, label="", side="right",
                                   tick_format="~g", label_offset="48px")
         self.figure = Figure(marks=[self.heatmap, self.marker_halo, self.marker, self.contour, self.click_layer],
                              axes=[self.x_axis, self.y_axis, self.colorbar], animation_duration=0,
