@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import json
 
 import numpy as np
@@ -11,12 +12,11 @@ import pytest
 pytest.importorskip("ipywidgets")
 pytest.importorskip("bqplot")
 
-from stpexplorer import engine as eng  # noqa: E402
-from stpexplorer.experiments import EXPERIMENTS  # noqa: E402
-from stpexplorer.fit import AmplitudeData, release_fraction  # noqa: E402
-from stpexplorer.mystery import hidden_params, mystery_data  # noqa: E402
-from stpexplorer.ui import FitPanel, STPPanel  # noqa: E402
-
+from stpexplorer import engine as eng
+from stpexplorer.experiments import EXPERIMENTS
+from stpexplorer.fit import AmplitudeData, release_fraction
+from stpexplorer.mystery import hidden_params, mystery_data
+from stpexplorer.ui import FitPanel, STPPanel
 
 # ----------------------------------------------------------------------------- STP panel: f
 
@@ -199,3 +199,228 @@ def test_fit_and_reveal_buttons():
     assert p.revealed and "<th>hidden</th>" in p.table.value
     p.set_values(seed=1)  # another mystery: the fit and the reveal belong to the old one
     assert p.fit_result is None and not p.revealed and "<th>hidden</th>" not in p.table.value
+
+
+# ----------------------------------------------------------------------------- Fit panel: loss landscape
+
+def _params(v):
+    return {"U": v["U"], "tau_f": v["tau_f"], "tau_d": v["tau_d"], "W": v["W"],
+            "f": v["f"] if v["f_mode"] == "free" else None}
+
+
+def _assert_map_is(p, want):
+    """The heat map draws ``want`` (a LossLandscape): axes and log10(SSE / min) per cell."""
+    heat = p.landscape.heat
+    np.testing.assert_array_equal(np.asarray(heat.x), want.x)
+    np.testing.assert_array_equal(np.asarray(heat.y), want.y)
+    np.testing.assert_allclose(p.landscape.landscape.sse, want.sse, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(heat.color), np.log10(want.sse / want.sse.min()), rtol=1e-9, atol=1e-12)
+
+
+def test_landscape_cells_equal_loss_landscape_and_follow_the_sliders_without_recompiling():
+    from stpexplorer.engine import count_compilations
+    from stpexplorer.fit import loss_landscape
+    from stpexplorer.ui._fit_landscape import COLOR_LABEL, N
+
+    p = FitPanel()
+    lv = p.landscape
+    assert (lv.x_menu.value, lv.y_menu.value) == ("U", "tau_d")
+    assert [n for _, n in lv.x_menu.options] == ["U", "tau_f", "tau_d", "W"]  # f only when free
+    want = loss_landscape(p.data, _params(p.values), "U", "tau_d", n=N)
+    _assert_map_is(p, want)
+    # one cell against the SSE computed independently from the event-driven recursion
+    j, i = 7, 29
+    assert want.sse[j, i] == pytest.approx(_sse(p.data, {**p.values, "U": want.x[i], "tau_d": want.y[j]}), rel=1e-6)
+    # the sliders' point sits at the centre cell; the colour bar says what the colour is
+    assert np.asarray(lv.point.x)[0] == p.values["U"] and np.asarray(lv.point.y)[0] == p.values["tau_d"]
+    fig = lv.widget.children[1].children[0]
+    assert COLOR_LABEL in [a.label for a in fig.axes] and "SSE" in COLOR_LABEL
+    n0 = p.n_runs
+    with count_compilations() as c:
+        p.set_values(tau_d=400.0)
+        p.set_values(U=0.3, W=80.0)
+    assert c.n == 0, f"{c.n} compilations on slider moves"
+    assert p.n_runs == n0 + 2 and p.error == ""
+    _assert_map_is(p, loss_landscape(p.data, _params(p.values), "U", "tau_d", n=N))
+    assert lv.landscape.x0 == 0.3 and lv.landscape.y0 == 400.0
+    # another pair of parameters; f appears when free
+    lv.x_menu.value = "W"
+    _assert_map_is(p, loss_landscape(p.data, _params(p.values), "W", "tau_d", n=N))
+    p.set_values(f_mode="free", f=0.1)
+    assert "f" in [n for _, n in lv.y_menu.options]
+    lv.y_menu.value = "f"
+    _assert_map_is(p, loss_landscape(p.data, _params(p.values), "W", "f", n=N))
+    assert np.asarray(lv.point.y)[0] == pytest.approx(0.1)
+
+
+def test_landscape_centred_on_the_fit_marks_the_fit_and_the_sliders():
+    from stpexplorer.fit import loss_landscape
+    from stpexplorer.ui._fit_landscape import N
+
+    p = FitPanel()
+    res = p.fit()
+    p.set_values(tau_d=p.values["tau_d"] * 1.5)  # the sliders leave the fit
+    lv = p.landscape
+    lv.centre.value = "fit"
+    centre = {**_params(p.values), "U": res.values["U"], "tau_d": res.values["tau_d"]}
+    _assert_map_is(p, loss_landscape(p.data, centre, "U", "tau_d", n=N))
+    assert lv.fit_mark.visible and np.asarray(lv.fit_mark.y)[0] == pytest.approx(res.values["tau_d"])
+    assert lv.point.visible and np.asarray(lv.point.y)[0] == p.values["tau_d"]
+    assert "cross: the fit" in lv.caption.value
+
+
+# ----------------------------------------------------------------------------- Fit panel: background fit
+
+class _SlowFit:
+    """A fit_stp stand-in for FitJob that waits at each stage until the test lets it go on,
+    then returns a real FitResult computed beforehand."""
+
+    def __init__(self, result):
+        import threading
+        self.result, self.calls = result, []
+        self.go = [threading.Event(), threading.Event()]
+        self.at = [threading.Event(), threading.Event()]
+
+    def __call__(self, data, *, progress, **kw):
+        self.calls.append(kw)
+        progress(0.0, "multi-start")
+        self.at[0].set()
+        assert self.go[0].wait(60)
+        progress(0.5, "bootstrap")  # raises FitCancelled when Cancel was pressed
+        self.at[1].set()
+        assert self.go[1].wait(60)
+        progress(1.0, "done")
+        return self.result
+
+
+def _slow(monkeypatch, panel):
+    import stpexplorer.fit._job as job_mod
+    from stpexplorer.fit import fit_stp
+    from stpexplorer.ui.fit import N_BOOT, N_STARTS
+
+    slow = _SlowFit(fit_stp(panel.data, model="tm", n_starts=N_STARTS, n_boot=N_BOOT, seed=0))
+    monkeypatch.setattr(job_mod, "fit_stp", slow)
+    return slow
+
+
+def test_fit_button_runs_in_the_background_and_the_panel_keeps_working(monkeypatch):
+    p = FitPanel()
+    slow = _slow(monkeypatch, p)
+    before = dict(p.values)
+    p.fit_button.click()
+    assert slow.at[0].wait(30) and p.fitting
+    assert p.fit_button.disabled and p.fit_button.description == "Fitting…" and not p.cancel_button.disabled
+    assert p.progress.value == 0.0 and p.progress.layout.visibility == "visible" and "multi-start" in p.stage_text
+    # the other controls work while the fit runs: each move simulates and redraws
+    n0, y0 = p.n_runs, np.asarray(p.lines["prediction"].y).copy()
+    p.set_values(U=0.3)
+    p.landscape.x_menu.value = "W"
+    assert p.n_runs == n0 + 1 and p.error == "" and p.values["U"] == 0.3
+    assert not np.array_equal(np.asarray(p.lines["prediction"].y), y0)
+    assert p.landscape.landscape.x_param == "W" and p.fit_result is None
+    slow.go[0].set()
+    assert slow.at[1].wait(30)
+    assert p.progress.value == 0.5 and "bootstrap" in p.stage_text
+    slow.go[1].set()
+    res = p.wait_fit(timeout=30)
+    assert res is slow.result and p.fit_result is res and not p.fitting
+    assert slow.calls == [{"model": "tm", "n_starts": 32, "n_boot": 40, "seed": 0}]
+    _assert_sliders_at_fit(p, res)
+    assert p.values["mystery"] == before["mystery"]
+    assert _status_sse(p) == pytest.approx(res.sse, rel=1e-3) and f"(fit {res.sse:.4g})" in p.status_text
+    lo, hi = res.ci["tau_d"]
+    assert f"{lo:.4g} – {hi:.4g}" in html.unescape(p.table.value)
+    assert p.progress.value == 1.0 and p.progress.bar_style == "success" and "done" in p.stage_text
+    assert not p.fit_button.disabled and p.fit_button.description == "Fit" and p.cancel_button.disabled
+
+
+def test_cancel_stops_the_fit_and_keeps_the_sliders(monkeypatch):
+    p = FitPanel()
+    slow = _slow(monkeypatch, p)
+    p.set_values(U=0.42)
+    before = dict(p.values)
+    p.fit_button.click()
+    assert slow.at[0].wait(30)
+    p.cancel_button.click()
+    assert "cancelling" in p.stage_text and p.cancel_button.disabled
+    slow.go[0].set()
+    assert p.wait_fit(timeout=30) is None
+    assert p.runner.job.cancelled and not slow.at[1].is_set()  # stopped before the bootstrap
+    assert p.fit_result is None and p.values == before and "cancelled" in p.stage_text
+    assert p.progress.bar_style == "warning" and not p.fit_button.disabled and p.cancel_button.disabled
+
+
+def test_choosing_another_mystery_while_fitting_cancels_the_fit(monkeypatch):
+    p = FitPanel()
+    slow = _slow(monkeypatch, p)
+    p.fit_button.click()
+    assert slow.at[0].wait(30)
+    p.set_values(seed=4)
+    slow.go[0].set()
+    assert p.wait_fit(timeout=30) is None and p.fit_result is None and p.values["seed"] == 4
+
+
+def test_a_real_fit_in_the_background_is_applied_on_the_event_loop_thread():
+    """As in a kernel: Fit is pressed inside a running asyncio loop, the loop keeps serving
+    slider moves, and the result reaches the sliders on the loop's thread."""
+    import asyncio
+    import threading
+
+    p = FitPanel()
+    p.load_preset("mystery: facilitating")
+    threads = []
+    p.sliders["tau_f"].observe(lambda ch: threads.append(threading.current_thread()), "value")
+
+    async def scenario():
+        p.fit_button.click()
+        job, moves = p.runner.job, 0
+        while p.fitting:
+            if not job.done:
+                p.set_values(U=0.1 + 0.001 * (moves % 50))
+                moves += 1
+            await asyncio.sleep(0.002)
+        return job, moves
+
+    job, moves = asyncio.run(asyncio.wait_for(scenario(), 120))
+    assert job.result is not None and p.fit_result is job.result and moves >= 1
+    assert threads and all(t is threading.main_thread() for t in threads)
+    _assert_sliders_at_fit(p, job.result)
+    assert p.error == "" and "done" in p.stage_text
+
+
+# ----------------------------------------------------------------------------- Fit panel: downloads
+
+def _download(panel):
+    import base64
+    import re
+    m = re.search(r"download='([^']+)' href='data:([^;]+);base64,([^']+)'", panel.files.download.value)
+    return m.group(1), m.group(2), base64.b64decode(m.group(3)).decode()
+
+
+def test_downloads_hold_the_fit_and_the_predictions():
+    import csv
+    import io
+
+    p = FitPanel(files="browser")
+    res = p.fit()
+    assert p.save_json() is None  # served: a download link, no server file
+    name, mime, text = _download(p)
+    assert (name, mime) == ("fit-result.json", "application/json")
+    doc = json.loads(text)
+    assert doc["fit"] == json.loads(json.dumps(res.to_dict())) and doc["values"]["U"] == p.values["U"]
+    assert p.export_csv() is None
+    name, mime, text = _download(p)
+    assert (name, mime) == ("fit-predictions.csv", "text/csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    data, v = p.data, p.values
+    assert len(rows) == sum(pr.isi_ms.size for pr in data.protocols)
+    pv = eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"])
+    for pr in data.protocols:
+        got = [r for r in rows if r["protocol"] == pr.name]
+        def col(k, got=got):
+            return np.array([float(r[k]) for r in got])
+        np.testing.assert_allclose(col("isi_ms"), pr.isi_ms, rtol=1e-6)
+        np.testing.assert_allclose(col("mean"), np.nanmean(pr.amplitudes, 0), rtol=1e-6)
+        np.testing.assert_allclose(col("prediction"), v["W"] * release_fraction(pv, pr.isi_ms), rtol=1e-5)
+        np.testing.assert_allclose(col("fit_prediction"), res.values["W"] * release_fraction(res.params, pr.isi_ms),
+                                   rtol=1e-5)

@@ -56,10 +56,11 @@ class LandscapeView:
                                                 "the map is centred on the fit's values of x and y"])
         for w, c in ((self.x_menu, "x"), (self.y_menu, "y"), (self.centre, "centre")):
             w.add_class(f"stpx-landscape-{c}")
-            w.observe(lambda _: on_change(), "value")
+            w.observe(lambda _: None if self._quiet else on_change(), "value")
         self.caption = W.HTML("")
         self.caption.add_class("stpx-landscape-caption")
         self._figs: dict = {}
+        self._quiet = False  # True while set_names changes the menus (no redraw per step)
         self._holder = W.Box(layout=W.Layout(width="100%"))
         self.widget = W.VBox([W.HBox([self.x_menu, self.y_menu, self.centre],
                                      layout=W.Layout(flex_flow="row wrap", align_items="center")),
@@ -77,9 +78,12 @@ class LandscapeView:
             if [o[1] for o in menu.options] == list(names):
                 continue
             keep = menu.value if menu.value in names else next(n for n in names if n != other.value)
-            with menu.hold_trait_notifications():
+            self._quiet = True
+            try:  # new options reset the value to the first one: put it back
                 menu.options = opts
                 menu.value = keep
+            finally:
+                self._quiet = False
 
     def pair(self) -> tuple[str, str]:
         x, y = self.x_menu.value, self.y_menu.value

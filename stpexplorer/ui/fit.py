@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from typing import ClassVar
 
 import ipywidgets as W
 import numpy as np
@@ -61,7 +62,7 @@ class FitPanel(Panel):
 
     key = "fit"
     #: U and f on a 0.001 grid: a fit's estimate moves by at most 0.0005 to sit on it
-    step_overrides = {"U": 0.001, "f": 0.001}
+    step_overrides: ClassVar[dict] = {"U": 0.001, "f": 0.001}
 
     def __init__(self, **kwargs):
         self._data = None          # uploaded AmplitudeData (None: the mystery synapse of the controls)
