@@ -36,6 +36,7 @@ from .circuit import (
 )
 from .files import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
 from .fit import FIT, FitViewResult, simulate_fit
+from .learning import LEARNING, LearningResult, simulate_learning_view
 from .stdp import (
     FREQ_DT,
     FREQ_DT_MS,
@@ -86,6 +87,7 @@ __all__ = [
     "FREQ_RATES",
     "F_CONTROL",
     "F_MODE_CONTROL",
+    "LEARNING",
     "STDP",
     "STDP_DT_MS",
     "STDP_DURATIONS",
@@ -99,12 +101,14 @@ __all__ = [
     "THR_DT_MS",
     "THR_DURATION_MS",
     "U_CONTROL",
+    "VIEWS",
     "WINDOW_DT",
     "WTAS_MAX_UNITS",
     "CircuitResult",
     "Control",
     "Experiment",
     "FitViewResult",
+    "LearningResult",
     "Result",
     "STDPResult",
     "STPResult",
@@ -119,6 +123,7 @@ __all__ = [
     "run",
     "simulate_circuit",
     "simulate_fit",
+    "simulate_learning_view",
     "simulate_stdp",
     "simulate_stp",
     "simulate_threshold",
@@ -131,6 +136,9 @@ __all__ = [
 ]
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT, FIT)}
+#: experiments shown as a sub-view inside another panel, not as a tab of their own
+#: (``learning``: the Synapse lab's learning mode); their panels take them from here
+VIEWS: dict[str, Experiment] = {e.name: e for e in (LEARNING,)}
 
 
 def get_experiment(name: str) -> Experiment:

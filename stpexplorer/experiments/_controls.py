@@ -14,6 +14,7 @@ __all__ = [
            "A_PLUS",
            "BOUNDS",
            "F_MODE",
+           "INPUT_RATE",
            "SEED",
            "TAU_D",
            "TAU_F",
@@ -41,6 +42,9 @@ F_MODE = Control("f_mode", "tied to U", kind="choice", options=("tied to U", "fr
 F = Control("f", 0.2, 0.01, 1.0, label="f", step=0.01, help="facilitation increment: u jumps by f(1 − u) at each spike",
             limits=(0.0, 1.0), lo_open=True)
 SEED = Control("seed", 0, 0, 999, kind="int", label="seed", limits=(0, 2**31 - 1))
+#: rate of every Poisson input (Synapse lab and its learning mode)
+INPUT_RATE = Control("rate_hz", 20.0, 1.0, 100.0, kind="log", unit="Hz", label="input rate",
+                     help="rate of every Poisson input")
 
 # Pair STDP (STDP, Synapse lab). Amplitudes and time constants are linear sliders on fine
 # grids (1e-5, 0.1 ms): every published value (A2- = 0.0071, τ+ = 16.8 ms, ...) sits on its

@@ -76,7 +76,7 @@ CIRCUIT = Experiment(
     "circuit", "Synapse lab",
     (
         replace(C.U, default=0.2), replace(C.TAU_F, default=200.0), replace(C.TAU_D, default=300.0),
-        Control("rate_hz", 20.0, 1.0, 100.0, kind="log", unit="Hz", label="input rate"),
+        C.INPUT_RATE,
         C.SEED,
         Control("gain", 8.0, 0.0, 40.0, unit="nA", label="gain", step=0.1),
         C.V_TH, C.THETA_PLUS, C.TAU_THETA,

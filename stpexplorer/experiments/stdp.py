@@ -22,6 +22,8 @@ __all__ = [
     "FREQ_DT_MS",
     "FREQ_N_PAIRS",
     "FREQ_RATES",
+    "MAP_DELTA_T",
+    "MAP_RATES",
     "STDP",
     "STDP_DT_MS",
     "STDP_DURATIONS",
@@ -31,6 +33,7 @@ __all__ = [
     "stdp_analytic_window",
     "stdp_duration",
     "stdp_frequency",
+    "stdp_map",
 ]
 
 STDP_DURATIONS = (5000.0, 20000.0, 50000.0, 125000.0)  # ms, the window settings
@@ -44,6 +47,9 @@ FREQ_RATES = np.unique(np.concatenate([np.geomspace(0.1, 50.0, 40), SJOSTROM_200
 FREQ_DT = SJOSTROM_2001.delta_t_ms  # (+10, -10) ms
 FREQ_N_PAIRS = SJOSTROM_2001.n_pairs
 FREQ_DT_MS = 0.1
+# Δw map: the same protocol (FREQ_N_PAIRS pairings) over rate × Δt, one batched call
+MAP_RATES = np.geomspace(0.1, 50.0, 48)  # Hz, log-spaced
+MAP_DELTA_T = np.linspace(-50.0, 50.0, 41)  # ms, steps of 2.5 ms (0 included)
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,10 @@ class STDPResult(Result):
     (201,) simulated Δw of one pair at each lag; window_analytic: (201,) its closed form;
     pairs_in_window: pairings delivered (both spikes in the window); n_pairs: pairings asked
     for; duration_ms: the window; freq_rates: (r,) pairing rates, Hz; freq_delta_t: (2,) lags,
-    ms; freq_dw: (r, 2) Δw after FREQ_N_PAIRS pairings at each rate and lag; note: why fewer
-    pairings were delivered ("" when all were).
+    ms; freq_dw: (r, 2) Δw after FREQ_N_PAIRS pairings at each rate and lag; map_rates: (m,)
+    MAP_RATES, Hz; map_delta_t: (k,) MAP_DELTA_T, ms; map_dw: (k, m) Δw after FREQ_N_PAIRS
+    pairings at each lag (rows) and rate (columns); note: why fewer pairings were delivered
+    ("" when all were).
     """
 
     t: np.ndarray
@@ -77,6 +85,9 @@ class STDPResult(Result):
     freq_rates: np.ndarray
     freq_delta_t: np.ndarray
     freq_dw: np.ndarray
+    map_rates: np.ndarray
+    map_delta_t: np.ndarray
+    map_dw: np.ndarray
     note: str = ""
 
     per_step = ("pre", "post", "pre_trace", "post_trace", "pre_trace_x", "post_trace_y", "w")
@@ -108,6 +119,14 @@ def stdp_frequency(v: dict) -> np.ndarray:
                                                dt_ms=FREQ_DT_MS, w0=v["w0"]))
 
 
+def stdp_map(v: dict) -> np.ndarray:
+    """Δw of the rule in ``v`` after FREQ_N_PAIRS pairings at every lag of MAP_DELTA_T (ms,
+    rows) and rate of MAP_RATES (Hz, columns), shape (41, 48), in one jitted batched call
+    (:func:`stpexplorer.engine.stdp_frequency_map`; new values never recompile)."""
+    return np.asarray(eng.stdp_frequency_map(_stdp_params(v), MAP_RATES, MAP_DELTA_T, n_pairs=FREQ_N_PAIRS,
+                                             dt_ms=FREQ_DT_MS, w0=v["w0"]))
+
+
 def simulate_stdp(v: dict) -> STDPResult:
     """Simulate the rule of ``v`` (checked values) on its pairing protocol."""
     if v["bounds"] != "none" and v["w_max"] <= v["w_min"]:
@@ -126,7 +145,8 @@ def simulate_stdp(v: dict) -> STDPResult:
                       post_trace_y=np.asarray(tr.post_trace_y), window_dt=WINDOW_DT, window_dw=win,
                       window_analytic=stdp_analytic_window(v, WINDOW_DT), pairs_in_window=got,
                       n_pairs=int(v["n_pairs"]), duration_ms=dur, freq_rates=FREQ_RATES,
-                      freq_delta_t=np.asarray(FREQ_DT), freq_dw=stdp_frequency(v), note=note)
+                      freq_delta_t=np.asarray(FREQ_DT), freq_dw=stdp_frequency(v),
+                      map_rates=MAP_RATES, map_delta_t=MAP_DELTA_T, map_dw=stdp_map(v), note=note)
 
 
 STDP = Experiment(

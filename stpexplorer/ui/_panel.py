@@ -10,7 +10,7 @@ from typing import ClassVar
 import ipywidgets as W
 import numpy as np
 
-from ..experiments import EXPERIMENTS
+from ..experiments import EXPERIMENTS, VIEWS
 from ._chrome import PanelChrome
 from ._control import ControlWidget
 from ._files import PanelFiles
@@ -56,7 +56,7 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
         simulating until :meth:`ensure_plotted`; ``files``: "auto", "browser" or "local"
         (see :mod:`stpexplorer.files`)."""
         super().__init__(layout=W.Layout(width="100%"))
-        self.experiment = EXPERIMENTS[self.key]
+        self.experiment = EXPERIMENTS[self.key] if self.key in EXPERIMENTS else VIEWS[self.key]
         self._lock = threading.RLock()  # a user may update a panel from another thread
         self.n_runs, self.error, self.result, self.values = 0, "", None, {}
         self.sliders, self.lines, self.figures = {}, {}, {}

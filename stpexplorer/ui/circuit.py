@@ -1,7 +1,12 @@
 """Synapse lab panel: Poisson inputs through STP synapses onto an adaptive LIF neuron with STDP.
 
-Figures
--------
+Two views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-lab-views``): "Circuit (1 s)",
+the panel below, and "Learning (fast-forward)", the learning mode
+(:class:`~stpexplorer.ui._learning.LearningPanel`, ``.learning``: STDP from correlated inputs
+over up to 200 s, with its own controls), simulated when first shown.
+
+Figures of the circuit view
+---------------------------
 ``stpx-fig-stp``     u, x and Wdyn: the mean over the synapses (thick) and a few synapses (thin)
 ``stpx-fig-neuron``  v(t) under the adaptive threshold θ(t), output spikes as ticks on top
 ``stpx-fig-weights`` the STDP weights over time (mean thick, a few synapses thin)
@@ -18,8 +23,9 @@ from ..experiments import CIRCUIT_SHOWN
 from ._marks import dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
 from ._panel import Panel
 from ._style import COLORS
+from ._tabs import LazyTab
 
-__all__ = ["CircuitPanel", "HIST_BINS"]
+__all__ = ["HIST_BINS", "CircuitPanel"]
 
 HIST_BINS = np.linspace(0.0, 1.0, 21)
 CONTEXT_POINTS = 500
@@ -29,6 +35,24 @@ class CircuitPanel(Panel):
     """STP synapses → adaptive LIF neuron, with STDP on the weights."""
 
     key = "circuit"
+
+    def __init__(self, *, defer: bool = False, files: str = "auto", **values):
+        super().__init__(defer=defer, files=files, **values)
+        from ._learning import LearningPanel
+
+        self.learning = LearningPanel(defer=True, files=files)
+        style, *rest = self.children
+        self.views = LazyTab([W.VBox(rest, layout=W.Layout(width="100%")), self.learning],
+                             ["Circuit (1 s)", "Learning (fast-forward)"], on_show=self._show_view,
+                             layout=W.Layout(width="100%"))
+        self.views.add_class("stpx-lab-views")
+        self.children = [style, self.views]
+
+    def _show_view(self, i: int) -> None:
+        if i == 1 and self.learning.result is None:
+            # in the page first, so that its "running…" status shows during the first run
+            self.views.boxes[1].children = (self.learning,)
+            self.learning.ensure_plotted()
 
     def _build(self):
         x, L = self.x, self.lines

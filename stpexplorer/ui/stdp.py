@@ -19,6 +19,10 @@ Views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-views``)
                      −10 ms for the current rule (``stdp_frequency_curve``), with the
                      Sjöström et al. (2001) means ± SEM; legend ``stpx-freq-legend`` and
                      citation ``stpx-freq-citation`` beside the figure, outside the data
+"Δw map"
+``stpx-fig-dwmap``   Δw after 60 pairings over pairing rate (log, 0.1–50 Hz) × Δt (−50…+50 ms),
+                     diverging colour bar centred on 0, the line Δw = 0 and the current
+                     (rate, Δt) (:mod:`~stpexplorer.ui._stdp_map`; ``map_view``)
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from bqplot import LinearScale, LogScale, Scatter
 from ..datasets import SJOSTROM_2001
 from ._marks import dec, fig, lines, ticks, x_axis, y_axis
 from ._panel import Panel
+from ._stdp_map import DwMapView
 from ._style import COLORS
 from ._tabs import LazyTab
 
@@ -105,8 +110,11 @@ class STDPPanel(Panel):
                          layout=W.Layout(flex_flow="row wrap", width="100%"))
         freq = W.HBox([W.Box([f3], layout=W.Layout(width="65%", min_width="340px")), side],
                       layout=W.Layout(flex_flow="row wrap", width="100%", align_items="center"))
-        # lazy: the frequency figure is laid out when first shown, never while hidden
-        views = LazyTab([pairing, freq], ["Pairing & window", "Frequency dependence"],
+        self.map_view = DwMapView(n_pairs=SJOSTROM_2001.n_pairs, on_pick=self._pick)
+        self.figures["dwmap"] = self.map_view.figure
+        # lazy: the frequency figure and the map are laid out when first shown, never while
+        # hidden; short titles: a tab cuts longer ones off
+        views = LazyTab([pairing, freq, self.map_view], ["Pairing & window", "Frequency", "Δw map"],
                         layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
         return views
@@ -188,6 +196,18 @@ class STDPPanel(Panel):
         d["freq_plus"] = {"x": np.asarray(r.freq_rates, np.float32),
                           "y": np.stack([dw[:, int(np.argmax(dts > 0))], dw[:, int(np.argmax(dts < 0))]])}
         return d
+
+    def _update_locked(self):
+        ok = super()._update_locked()
+        if ok:
+            self.map_view.draw(self.result, self.values)
+        return ok
+
+    def _pick(self, rate_hz: float, delta_t_ms: float) -> None:
+        """A click on the Δw map: pair at that rate and Δt (on the sliders' ranges and grid)."""
+        rate, dt = self.experiment.control("pair_rate_hz"), self.experiment.control("delta_t_ms")
+        self.set_values(pair_rate_hz=float(np.clip(float(f"{rate_hz:.3g}"), rate.lo, rate.hi)),
+                        delta_t_ms=float(np.clip(round(delta_t_ms / dt.step) * dt.step, dt.lo, dt.hi)))
 
     @property
     def _marks(self):
