@@ -233,7 +233,8 @@ def test_landscape_cells_equal_loss_landscape_and_follow_the_sliders_without_rec
     assert want.sse[j, i] == pytest.approx(_sse(p.data, {**p.values, "U": want.x[i], "tau_d": want.y[j]}), rel=1e-6)
     # the sliders' point sits at the centre cell; the colour bar says what the colour is
     assert np.asarray(lv.point.x)[0] == p.values["U"] and np.asarray(lv.point.y)[0] == p.values["tau_d"]
-    fig = lv.widget.children[1].children[0]
+    fig = p.figures["landscape"]
+    assert fig is lv.figure and "stpx-fig-landscape" in fig._dom_classes and lv.heat in fig.marks
     assert COLOR_LABEL in [a.label for a in fig.axes] and "SSE" in COLOR_LABEL
     n0 = p.n_runs
     with count_compilations() as c:

@@ -43,7 +43,8 @@ class LandscapeView:
 
     :meth:`update` (``data``, slider ``values``, ``fit_values`` or None) recomputes the map;
     :attr:`landscape` is the :class:`~stpexplorer.fit.LossLandscape` drawn, :attr:`heat` the
-    HeatMap mark (``color`` = log₁₀(sse / min sse)), :attr:`point` the sliders' marker."""
+    HeatMap mark (``color`` = log₁₀(sse / min sse)), :attr:`point` the sliders' marker,
+    :attr:`fit_mark` the fit's, :attr:`figure` the Figure shown."""
 
     def __init__(self, on_change):
         self.x_menu = W.Dropdown(options=[(LABEL[n], n) for n in ("U", "tau_f", "tau_d", "W")], value="U",
@@ -67,7 +68,7 @@ class LandscapeView:
                               self._holder, self.caption], layout=W.Layout(width="100%"))
         self.widget.add_class("stpx-landscape")
         self.landscape = None
-        self.heat = self.point = self.fit_mark = None
+        self.heat = self.point = self.fit_mark = self.figure = None
 
     # ------------------------------------------------------------------ menus
     def set_names(self, names) -> None:
@@ -158,7 +159,7 @@ class LandscapeView:
             fit.visible = bool(ok)
         if self._holder.children != (f,):
             self._holder.children = (f,)
-        self.landscape, self.heat, self.point, self.fit_mark = ls, heat, point, fit
+        self.landscape, self.heat, self.point, self.fit_mark, self.figure = ls, heat, point, fit, f
         ax, ay = ls.argmin
         where = "the fit's values of x and y" if use_fit else "the sliders"
         if self.centre.value == "fit" and fit_values is None:

@@ -121,7 +121,6 @@ class FitPanel(Panel):
         self.table = W.HTML("")
         self.table.add_class("stpx-fit-table")
         self.landscape = LandscapeView(lambda: self._guarded(self._draw_landscape))
-        self.figures["landscape"] = self.landscape.widget
         row = W.HBox([self.fit_button, self.cancel_button, self.progress, self.runner.stage, self.reveal_button],
                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
         return W.VBox([f, self._legend, row, self.table, self.landscape.widget], layout=W.Layout(width="100%"))
@@ -259,6 +258,7 @@ class FitPanel(Panel):
         lows = {n: self.experiment.control(n).lo for n in ("tau_f", "tau_d", "W")}
         fv = self.fit_result.values if self.fit_result is not None else None
         self.landscape.update(self.data, params, fv, lows)
+        self.figures["landscape"] = self.landscape.figure
 
     # -------------------------------------------------------------- plot
     def _plot_data(self, r, v):
