@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
-from bqplot import Axis, Figure, LinearScale, Lines
+from bqplot import Axis, ColorAxis, Figure, LinearScale, Lines, LogScale
 
 from ._decimate import MAX_POINTS, decimate, decimate_columns
+from ._legend import legend_for, place_legends
 from ._style import COLORS
+
+#: tick values of log axes: 1-2-5 per decade, written plainly (0.5, 1, 2, 5, 10 ...)
+LOG_TICKS = np.array([m * 10.0 ** e for e in range(-4, 8) for m in (1, 2, 5)])
+#: the tick format of log axes (d3): 3 significant digits, trailing zeros trimmed, no "2e-1"
+LOG_FORMAT = ".3~g"
 
 __all__ = [
     "apply_marks",
@@ -17,6 +23,9 @@ __all__ = [
     "hline",
     "lines",
     "membrane_figure",
+    "int_ticks",
+    "place_legends",
+    "spike_strip",
     "ticks",
     "time_scale",
     "x_axis",
@@ -43,23 +52,68 @@ def hline(x0: float, x1: float, y: float):
 
 
 def lines(x_scale, y_scale, *, color, label=None, dash=False, width=1.5, **kw):
-    """A Lines mark with the panel defaults (colour, legend label, dashed)."""
+    """A Lines mark with the panel defaults (colour, legend label, dashed). The labels go
+    to the figure's HTML legend row (:mod:`~stpexplorer.ui._legend`), never over the data."""
     colors = color if isinstance(color, list) else [color]
     labels = label if isinstance(label, list) else ([label] if label else [])
     return Lines(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32),
                  scales={"x": x_scale, "y": y_scale}, colors=colors, labels=labels,
-                 display_legend=bool(labels), stroke_width=width,
+                 display_legend=False, stroke_width=width,
                  line_style="dashed" if dash else "solid", **kw)
 
 
 def fig(name: str, marks, axes, *, title: str = "", height: int = 230, legend: str = "top-right"):
-    """A Figure with the panel defaults and the DOM class ``stpx-fig-<name>``."""
-    f = Figure(marks=marks, axes=axes, title=title, legend_location=legend,
-               fig_margin={"top": 28, "bottom": 38, "left": 58, "right": 58},
+    """A Figure with the panel defaults and the DOM class ``stpx-fig-<name>``.
+
+    No bqplot legend (it sits inside the plot, over the data): the marks' labels make an
+    HTML row under the figure (``figure.stpx_legend``, placed by :func:`place_legends`).
+    ``legend`` is accepted for older callers and ignored. A colour bar on the right gets
+    the room of its ticks and label, so the title never runs into it."""
+    right = 88 if any(isinstance(a, ColorAxis) for a in axes) else 58
+    f = Figure(marks=marks, axes=axes, title=title,
+               fig_margin={"top": 30 if title else 12, "bottom": 38, "left": 62, "right": right},
                layout=W.Layout(width="100%", height=f"{height}px", min_width="320px"),
-               legend_style={"fill": "none", "stroke": "none"}, animation_duration=0)
+               title_style={"font-size": "14px"}, animation_duration=0)
     f.add_class(f"stpx-fig-{name}")
+    legend_for(f)
     return f
+
+
+def spike_strip(name: str, x_scale, rows, *, height: int = 64):
+    """A short figure of spike ticks above a trace figure, sharing its time scale, so the
+    trace axes start at 0 and never show negative values for the ticks.
+
+    ``rows``: ``[(mark name, colour, row label)]``, drawn top to bottom; row i of n spans
+    ``strip_row(i, n)`` on the strip's 0..1 scale, the y axis names each row. Returns
+    ``({mark name: Lines}, Figure)``; the figure's DOM class is ``stpx-fig-<name>``."""
+    ys = LinearScale(min=0.0, max=1.0)
+    n = len(rows)
+    marks = {key: lines(x_scale, ys, color=color, width=1.2) for key, color, _ in rows}
+    centres = [sum(strip_row(i, n)) / 2 for i in range(n)]
+    ax = Axis(scale=ys, side="left", tick_values=np.array(centres), label_offset="40px",
+              tick_labels={f"{c:g}": lab for c, (_, _, lab) in zip(centres, rows)}, grid_lines="none")
+    f = Figure(marks=list(marks.values()), axes=[ax], title="",
+               fig_margin={"top": 4, "bottom": 4, "left": 62, "right": 58},
+               layout=W.Layout(width="100%", height=f"{height}px", min_width="320px"), animation_duration=0)
+    f.add_class(f"stpx-fig-{name}")
+    legend_for(f)
+    return marks, f
+
+
+def strip_row(i: int, n: int):
+    """``(lo, hi)`` of row ``i`` (0 = top) of ``n`` in a :func:`spike_strip`."""
+    h = 1.0 / n
+    return 1.0 - (i + 1) * h + 0.15 * h, 1.0 - i * h - 0.15 * h
+
+
+def int_ticks(axis, lo: int, hi: int, max_ticks: int = 8) -> None:
+    """Integer tick values from ``lo`` to ``hi`` on ``axis`` (at most ``max_ticks``, a step
+    of 1, 2, 5, 10, ...): a count axis never reads 1.1, 1.2, ..."""
+    span = max(1, int(hi) - int(lo))
+    step = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if span / (m * 10 ** e) <= max_ticks)
+    first = int(np.ceil(lo / step) * step)
+    axis.tick_values = np.arange(first, int(hi) + 1, step, dtype=float)
+    axis.tick_format = "d"
 
 
 def membrane_figure(name, x, keys, *, title, height=240):
@@ -74,14 +128,30 @@ def membrane_figure(name, x, keys, *, title, height=240):
     return dict(zip(keys, (v, thr, spk))), f
 
 
+def _log_ticks(axis):
+    """Plain 1-2-5 tick values inside a LogScale's fixed range (none: bqplot's own ticks,
+    formatted by :data:`LOG_FORMAT`)."""
+    s = axis.scale
+    if s.min is not None and s.max is not None:
+        axis.tick_values = LOG_TICKS[(LOG_TICKS >= s.min) & (LOG_TICKS <= s.max)]
+    return axis
+
+
 def x_axis(scale, label):
     # an explicit label offset: bqplot's automatic one is undefined until the figure is laid
     # out, which logs "translate(x,undefined)" errors
-    return Axis(scale=scale, label=label, side="bottom", tick_format="~g", label_offset="32px")
+    log = isinstance(scale, LogScale)
+    ax = Axis(scale=scale, label=label, side="bottom", tick_format=LOG_FORMAT if log else "~g",
+              label_offset="32px", num_ticks=7)
+    return _log_ticks(ax) if log else ax
 
 
-def y_axis(scale, label, side="left"):
-    return Axis(scale=scale, label=label, side=side, tick_format="~g", label_offset="40px")
+def y_axis(scale, label, side="left", num_ticks: int = 5):
+    """A y axis; ``num_ticks`` bounds the tick labels (a 60 px figure has room for ~3)."""
+    log = isinstance(scale, LogScale)
+    ax = Axis(scale=scale, label=label, side=side, tick_format=LOG_FORMAT if log else "~g",
+              label_offset="44px", num_ticks=num_ticks)
+    return _log_ticks(ax) if log else ax
 
 
 def time_scale():

@@ -14,7 +14,7 @@ from ..experiments import EXPERIMENTS, VIEWS
 from ._chrome import PanelChrome
 from ._control import ControlWidget
 from ._files import PanelFiles
-from ._marks import apply_marks, time_scale
+from ._marks import apply_marks, place_legends, time_scale
 from ._style import STYLE
 
 __all__ = ["Panel"]
@@ -65,7 +65,7 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
         self._muted, self._last = False, None
         self._build_controls()
         self.x = time_scale()  # shared time axis of the panel's time figures
-        body = self._build()
+        body = place_legends(self._build())  # each figure's legend row under it
         self._build_chrome(files)
         self.children = [W.HTML(STYLE), self._header, self._controls_box, body,
                          self._status, self._error_w, self.files.widget]

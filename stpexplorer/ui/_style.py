@@ -22,4 +22,7 @@ STYLE = """<style>
 .stpx-panel .bqplot text { fill: var(--jp-ui-font-color1); }
 .stpx-panel .bqplot .mainheading, .stpx-panel .bqplot .axislabel { fill: var(--jp-ui-font-color1) !important; }
 .stpx-panel .bqplot .axis line, .stpx-panel .bqplot .axis path { stroke: var(--jp-ui-font-color2); }
+.stpx-legend { font-size: var(--jp-ui-font-size1, 13px); line-height: 1.5; padding-left: 62px; }
+.stpx-legend .stpx-legend-item { display: inline-block; white-space: nowrap; margin-right: 1.1em; }
+.stpx-legend .stpx-legend-glyph { vertical-align: middle; }
 </style>"""
