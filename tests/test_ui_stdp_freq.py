@@ -108,8 +108,9 @@ def _walk(w):
 def test_frequency_view_is_a_lazy_second_tab():
     p = STDPPanel()
     views = next(w for w in _walk(p.widget) if isinstance(w, LazyTab))
-    assert views.titles[1] == "Frequency dependence"
-    assert not views.shown(1)  # not laid out while hidden
+    assert list(views.titles) == ["Pairing & window", "Frequency", "Δw map"]
+    assert max(len(t) for t in views.titles) <= 16  # longer titles are cut off in the tab bar
+    assert not views.shown(1) and not views.shown(2)  # not laid out while hidden
     before = np.asarray(p.trace("freq_plus")[1]).copy()
     p.set_values(A3_plus=0.01)  # the hidden view's marks are kept up to date
     assert not np.array_equal(before, p.trace("freq_plus")[1])
@@ -252,3 +253,116 @@ def test_effective_amplitudes_follow_the_slow_traces():
     assert ap.max() == pytest.approx(v["A_plus"] + v["A3_plus"] * r.post_trace_y.max(), rel=1e-6)
     assert am.max() == pytest.approx(v["A_minus"] + v["A3_minus"] * r.pre_trace_x.max(), rel=1e-6)
     assert am.min() == pytest.approx(v["A_minus"], rel=1e-6)
+
+
+# ---------------------------------------------------------------------- the Δw map view
+MAP_RTOL = 1e-5 if eng.float_dtype() == np.float32 else 1e-10  # one batch vs another: round-off of ~120 events
+
+
+def _map_params(p):
+    return ex._stdp_params(p.values)
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    dict(A3_plus=0.0065, A_plus=0.0, A_minus=0.0071, tau_y=114.0, bounds="none", tau_plus=16.8, tau_minus=33.7),
+    dict(A3_plus=0.053, A3_minus=0.0031, A_plus=0.0, A_minus=0.0066, tau_x=714.0, tau_y=40.0,
+         rule="nearest", bounds="none"),
+])
+def test_map_cells_equal_the_frequency_curve(panel, values):
+    panel.set_values(**EXP.defaults())
+    panel.set_values(**values)
+    h = panel.map_view.view.heatmap
+    rates, dts, dw = np.asarray(h.x), np.asarray(h.y), np.asarray(h.color, np.float64)
+    assert dw.shape == (dts.size, rates.size) and dts.size >= 40 and rates.size >= 40
+    assert rates[0] == pytest.approx(0.1) and rates[-1] == pytest.approx(50.0)
+    assert dts[0] == -50.0 and dts[-1] == 50.0
+    np.testing.assert_allclose(np.diff(np.log(rates)), np.log(500.0) / (rates.size - 1), rtol=1e-9)  # log axis
+    params = _map_params(panel)
+    for j in (0, 17, rates.size - 1):  # one rate per call: an independent batch
+        want = np.asarray(eng.stdp_frequency_curve(params, [rates[j]], dts, n_pairs=SJOSTROM_2001.n_pairs,
+                                                   dt_ms=0.1, w0=panel.values["w0"]))[0]
+        scale = np.abs(want).max()
+        np.testing.assert_allclose(dw[:, j], want.astype(np.float32), rtol=MAP_RTOL, atol=MAP_RTOL * scale)
+    # the map's ±10 ms rows at the data's rates are the frequency view's points
+    x, yp, ym = freq_marks(panel)
+    for rate in (10.0, 20.0):
+        want = np.asarray(eng.stdp_frequency_curve(params, [rate], [10.0, -10.0], n_pairs=SJOSTROM_2001.n_pairs,
+                                                   dt_ms=0.1, w0=panel.values["w0"]))[0]
+        i = int(np.flatnonzero(np.isclose(x, rate))[0])
+        np.testing.assert_allclose([yp[i], ym[i]], want, rtol=MAP_RTOL, atol=1e-12)
+
+
+def test_map_colour_bar_is_diverging_and_centred_on_zero(panel):
+    panel.load_preset("Pfister 2006 visual all-to-all minimal")
+    v = panel.map_view.view
+    cs = v.color_scale
+    dw = np.asarray(v.heatmap.color)
+    assert cs.mid == 0.0 and cs.min <= dw.min() < 0.0 < dw.max() <= cs.max
+    assert v.colorbar.label == "Δw" and v.colorbar.orientation == "vertical"
+    assert v.x_axis.label == "pairing rate (Hz)" and "Δt" in v.y_axis.label and "(ms)" in v.y_axis.label
+    assert v.heatmap.scales["x"].__class__.__name__ == "LogScale"
+    cap = panel.map_view.caption.value
+    assert "potentiation" in cap and "depression" in cap and "Δw = 0" in cap
+
+
+def test_map_zero_line_separates_potentiation_from_depression(panel):
+    panel.load_preset("Pfister 2006 visual all-to-all minimal")
+    h = panel.map_view.view.heatmap
+    rates, dts, dw = np.asarray(h.x, np.float64), np.asarray(h.y, np.float64), np.asarray(h.color, np.float64)
+    lines = panel.map_view.zero_lines
+    assert lines and sum(len(p) for p in lines) > 20
+    drawn = np.atleast_2d(np.asarray(panel.map_view.view.contour.x))
+    assert panel.map_view.view.contour.visible and drawn.shape[0] == len(lines)
+    for path in lines:
+        i = np.interp(np.log(path[:, 0]), np.log(rates), np.arange(rates.size))
+        j = np.interp(path[:, 1], dts, np.arange(dts.size))
+        for a, b in zip(i, j):
+            # each point lies on a grid line between two neighbouring cells of opposite sign,
+            # at the linear interpolation's zero, or on a cell where Δw is 0 (the minimal rule
+            # gives exactly 0 for Δt > 0 at low rates: no o1, o2 left from the last pairing)
+            if abs(a - round(a)) < 1e-6 and abs(b - round(b)) < 1e-6:
+                assert dw[int(round(b)), int(round(a))] == pytest.approx(0.0, abs=1e-6 * np.abs(dw).max())
+                continue
+            if abs(a - round(a)) < 1e-6:
+                c, lo = int(round(a)), int(np.floor(b))
+                z0, z1 = dw[lo, c], dw[min(lo + 1, dts.size - 1), c]
+                frac = b - lo
+            else:
+                r, lo = int(round(b)), int(np.floor(a))
+                z0, z1 = dw[r, lo], dw[r, min(lo + 1, rates.size - 1)]
+                frac = a - lo
+            assert (z0 > 0) != (z1 > 0)
+            assert z0 + frac * (z1 - z0) == pytest.approx(0.0, abs=1e-6 * np.abs(dw).max())
+    # -10 ms: depression at 0.1 Hz, potentiation at 50 Hz, so a zero line crosses that row
+    row = int(np.argmin(np.abs(dts + 10.0)))
+    assert dw[row, 0] < 0 < dw[row, -1]
+
+
+def test_map_marks_the_current_point_and_slider_moves_do_not_recompile(panel):
+    panel.set_values(**EXP.defaults())
+    moves = [("delta_t_ms", -20.0), ("pair_rate_hz", 20.0), ("A_plus", 0.02), ("A3_plus", 0.004),
+             ("tau_y", 60.0), ("w0", 0.7), ("delta_t_ms", 35.5)]
+    for name, value in moves:  # every value once: the first of a new shape may compile
+        panel.set_values(**{name: value})
+    panel.set_values(**EXP.defaults())
+    c0, color0 = eng.compile_count(), np.asarray(panel.map_view.view.heatmap.color).copy()
+    for name, value in moves:
+        panel.set_values(**{name: value})
+        m = panel.map_view.view.marker  # a cross: row 0 the horizontal arm, row 1 the vertical one
+        xy = (float(np.asarray(m.x)[1, 0]), float(np.asarray(m.y)[0, 0]))
+        assert m.visible and xy == (panel.values["pair_rate_hz"], panel.values["delta_t_ms"]), (name, xy)
+    assert eng.compile_count() == c0
+    assert not np.array_equal(color0, panel.map_view.view.heatmap.color)  # the rule moved the map
+    panel.set_values(delta_t_ms=80.0)  # outside the map's ±50 ms: no cross
+    assert not panel.map_view.view.marker.visible
+
+
+def test_a_click_on_the_map_sets_rate_and_delta_t(panel):
+    panel.set_values(**EXP.defaults())
+    runs = panel.n_runs
+    panel.map_view.view._clicked(None, {"data": {"click_x": 12.3456, "click_y": -7.3}})
+    assert panel.n_runs == runs + 1
+    assert panel.values["pair_rate_hz"] == 12.3 and panel.values["delta_t_ms"] == -7.5
+    panel.map_view.view._clicked(None, {"data": {"click_x": 0.2, "click_y": 3.0}})
+    assert panel.values["pair_rate_hz"] == 0.5  # the pairing-rate slider starts at 0.5 Hz

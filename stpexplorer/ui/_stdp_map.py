@@ -4,7 +4,7 @@
                     ``STDPResult.map_dw``: pairing rate on a log x axis (0.1–50 Hz), Δt on
                     the y axis (−50…+50 ms), a diverging colour bar centred on Δw = 0
                     (vermilion: potentiation, blue: depression), the line Δw = 0 and the
-                    protocol's current (rate, Δt) as a white dot. Clicking a cell sets the
+                    protocol's current (rate, Δt) as a cross. Clicking a cell sets the
                     protocol's pairing rate and Δt.
 ``stpx-dwmap-caption`` what the colours, the line and the dot are (beside the figure)
 
@@ -44,7 +44,7 @@ class DwMapView(W.HBox):
             f"<b style='color:{COLORS['red']}'>&#9632;</b> potentiation (Δw &gt; 0)<br>"
             f"<b style='color:{COLORS['blue']}'>&#9632;</b> depression (Δw &lt; 0)<br>"
             "<b>&#9472;&#9472;</b> Δw = 0<br>"
-            "<b>&#9675;</b> current pairing rate and Δt<br>"
+            "<b>+</b> current pairing rate and Δt<br>"
             f"<small>{html.escape(f'Δw of the current rule after {n_pairs} pre/post pairings at each rate and lag (Δt = t_post − t_pre), from w0. Click a cell to pair at that rate and Δt.')}"
             "</small></div>")
         cap.add_class("stpx-dwmap-caption")
