@@ -214,7 +214,14 @@ def _assert_map_is(p, want):
     np.testing.assert_array_equal(np.asarray(heat.x), want.x)
     np.testing.assert_array_equal(np.asarray(heat.y), want.y)
     np.testing.assert_allclose(p.landscape.landscape.sse, want.sse, rtol=1e-12)
-    np.testing.assert_allclose(np.asarray(heat.color), np.log10(want.sse / want.sse.min()), rtol=1e-9, atol=1e-12)
+    # the colours are sent as float32
+    np.testing.assert_allclose(np.asarray(heat.color), np.log10(want.sse / want.sse.min()), rtol=1e-6, atol=1e-6)
+
+
+def _cross(p):
+    """Centre of the kit's current-point cross (row 0 horizontal, row 1 vertical)."""
+    m = p.landscape.view.marker
+    return (float(np.asarray(m.x)[1, 0]), float(np.asarray(m.y)[0, 0])) if m.visible else None
 
 
 def test_landscape_cells_equal_loss_landscape_and_follow_the_sliders_without_recompiling():
@@ -232,10 +239,12 @@ def test_landscape_cells_equal_loss_landscape_and_follow_the_sliders_without_rec
     j, i = 7, 29
     assert want.sse[j, i] == pytest.approx(_sse(p.data, {**p.values, "U": want.x[i], "tau_d": want.y[j]}), rel=1e-6)
     # the sliders' point sits at the centre cell; the colour bar says what the colour is
-    assert np.asarray(lv.point.x)[0] == p.values["U"] and np.asarray(lv.point.y)[0] == p.values["tau_d"]
+    assert _cross(p) == pytest.approx((p.values["U"], p.values["tau_d"]), rel=1e-12)
     fig = p.figures["landscape"]
     assert fig is lv.figure and "stpx-fig-landscape" in fig._dom_classes and lv.heat in fig.marks
-    assert COLOR_LABEL in [a.label for a in fig.axes] and "SSE" in COLOR_LABEL
+    assert lv.view.colorbar.label == COLOR_LABEL and "SSE" in COLOR_LABEL
+    assert fig.axes[0].label == "U" and fig.axes[1].label == "τd (ms)"
+    assert type(lv.heat.scales["y"]).__name__ == "LogScale" and type(lv.heat.scales["x"]).__name__ == "LinearScale"
     n0 = p.n_runs
     with count_compilations() as c:
         p.set_values(tau_d=400.0)
@@ -247,11 +256,12 @@ def test_landscape_cells_equal_loss_landscape_and_follow_the_sliders_without_rec
     # another pair of parameters; f appears when free
     lv.x_menu.value = "W"
     _assert_map_is(p, loss_landscape(p.data, _params(p.values), "W", "tau_d", n=N))
+    assert lv.figure is fig and type(lv.heat.scales["x"]).__name__ == "LogScale"  # swapped in place
     p.set_values(f_mode="free", f=0.1)
     assert "f" in [n for _, n in lv.y_menu.options]
     lv.y_menu.value = "f"
     _assert_map_is(p, loss_landscape(p.data, _params(p.values), "W", "f", n=N))
-    assert np.asarray(lv.point.y)[0] == pytest.approx(0.1)
+    assert _cross(p)[1] == pytest.approx(0.1)
 
 
 def test_landscape_centred_on_the_fit_marks_the_fit_and_the_sliders():
@@ -266,8 +276,22 @@ def test_landscape_centred_on_the_fit_marks_the_fit_and_the_sliders():
     centre = {**_params(p.values), "U": res.values["U"], "tau_d": res.values["tau_d"]}
     _assert_map_is(p, loss_landscape(p.data, centre, "U", "tau_d", n=N))
     assert lv.fit_mark.visible and np.asarray(lv.fit_mark.y)[0] == pytest.approx(res.values["tau_d"])
-    assert lv.point.visible and np.asarray(lv.point.y)[0] == p.values["tau_d"]
-    assert "cross: the fit" in lv.caption.value
+    assert lv.fit_mark.scales["y"] is lv.heat.scales["y"]
+    assert _cross(p)[1] == p.values["tau_d"] and "circle: the fit" in lv.caption.value
+
+
+def test_clicking_a_landscape_cell_moves_the_two_sliders_there():
+    p = FitPanel()
+    ls = p.landscape.landscape
+    i, j = 5, 31
+    x, y = ls.x[i] * 1.001, ls.y[j] * 0.999  # inside cell (i, j), off its centre
+    p.landscape.view.click_layer._handle_custom_msg(
+        {"event": "element_click", "data": {"click_x": x, "click_y": y}}, [])
+    assert p.error == ""
+    assert abs(p.values["U"] - ls.x[i]) <= 0.0005 + 1e-12  # the cell's value on the U grid (0.001)
+    assert p.values["tau_d"] == pytest.approx(ls.y[j], rel=5.1e-4)  # 4 significant digits
+    for n in ("U", "tau_d"):
+        assert p.readout(n) == p.control(n).format(p.values[n])
 
 
 # ----------------------------------------------------------------------------- Fit panel: background fit

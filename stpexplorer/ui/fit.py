@@ -120,7 +120,9 @@ class FitPanel(Panel):
         self.reveal_button.observe(lambda ch: self._guarded(lambda: self.reveal(ch["new"])), "value")
         self.table = W.HTML("")
         self.table.add_class("stpx-fit-table")
-        self.landscape = LandscapeView(lambda: self._guarded(self._draw_landscape))
+        self.landscape = LandscapeView(lambda: self._guarded(self._draw_landscape),
+                                       lambda vals: self._guarded(lambda: self._pick(vals)))
+        self.figures["landscape"] = self.landscape.figure
         row = W.HBox([self.fit_button, self.cancel_button, self.progress, self.runner.stage, self.reveal_button],
                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
         return W.VBox([f, self._legend, row, self.table, self.landscape.widget], layout=W.Layout(width="100%"))
@@ -248,17 +250,14 @@ class FitPanel(Panel):
                                           self._fit_notes, uploaded=self._data is not None)
 
     def _draw_landscape(self):
-        v = self.values
-        if not v:
-            return
-        free = v["f_mode"] == "free"
-        self.landscape.set_names(["U", "tau_f", "tau_d", "W"] + (["f"] if free else []))
-        params = {n: v[n] for n in ("U", "tau_f", "tau_d", "W")}
-        params["f"] = v["f"] if free else None
-        lows = {n: self.experiment.control(n).lo for n in ("tau_f", "tau_d", "W")}
-        fv = self.fit_result.values if self.fit_result is not None else None
-        self.landscape.update(self.data, params, fv, lows)
-        self.figures["landscape"] = self.landscape.figure
+        if self.values:
+            lows = {n: self.experiment.control(n).lo for n in ("tau_f", "tau_d", "W")}
+            self.landscape.update(self.data, self.values, self.fit_result and self.fit_result.values, lows)
+
+    def _pick(self, picked: dict):
+        """A landscape cell clicked: its two values on the sliders (rounded to what they show)."""
+        vals, _ = slider_values({**self.values, **picked}, self._model(), self.experiment.control, self.control)
+        self.set_values(**{k: vals[k] for k in picked})
 
     # -------------------------------------------------------------- plot
     def _plot_data(self, r, v):
