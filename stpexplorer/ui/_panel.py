@@ -15,12 +15,14 @@ from ._chrome import PanelChrome
 from ._control import ControlWidget
 from ._files import PanelFiles
 from ._marks import apply_marks, place_legends, time_scale
+from ._pins import PanelPins
 from ._style import STYLE
+from ._zoom import PanelZoom
 
 __all__ = ["Panel"]
 
 
-class Panel(PanelChrome, PanelFiles, W.VBox):
+class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
     """One experiment's controls and figures, itself a widget (``W.VBox([STPPanel()])``,
     ``display(panel)``). Built from ``EXPERIMENTS[key]``: one :class:`ControlWidget` per
     control (grouped as the experiment's ``groups``), a preset menu with its citation,
@@ -29,7 +31,9 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
     a failing run shows its message and keeps the last good plot.
 
     Public state: ``values`` (last simulated), ``result``, ``n_runs``, ``error``, ``sliders``
-    (name -> value widget), ``lines`` (name -> mark), ``figures``, ``files``.
+    (name -> value widget), ``lines`` (name -> mark), ``figures``, ``files``; pinned curves
+    (:mod:`._pins`: ``pin()``, ``clear_pins()``, ``pins``) and the time axis' zoom
+    (:mod:`._zoom`: ``zoom_fit()``, ``zoom_full()``, ``time_range``) in the tool row.
 
     Test API (what the browser shows, without private attributes):
 
@@ -67,7 +71,10 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
         self.x = time_scale()  # shared time axis of the panel's time figures
         body = place_legends(self._build())  # each figure's legend row under it
         self._build_chrome(files)
-        self.children = [W.HTML(STYLE), self._header, self._controls_box, body,
+        self._tools = W.HBox(self._build_pins() + self._build_zoom(),
+                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        self._tools.add_class("stpx-tools")
+        self.children = [W.HTML(STYLE), self._header, self._controls_box, self._tools, body,
                          self._status, self._error_w, self.files.widget]
         self.add_class("stpx-panel")
         self.add_class(f"stpx-panel-{self.key}")
@@ -225,7 +232,7 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
             result = self.experiment.simulate(checked)
             data = self._plot_data(result, checked)
             t = result.t if hasattr(result, "t") else result["t"]
-            data["_x"] = {"min": 0.0, "max": float(t[-1])}  # the shared time axis
+            data["_x"] = self._x_range(result, float(t[-1]))  # the shared time axis (zoom mode)
         except Exception as e:  # noqa: BLE001 - shown in the panel, last plot kept
             self._set_error(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}")
             self._show_status(values, None)
@@ -235,6 +242,7 @@ class Panel(PanelChrome, PanelFiles, W.VBox):
         self.result, self.values = result, checked
         self._set_error("")
         self._show_status(checked, result)
+        self._refresh_pins()  # pin labels name what differs from the new values
         return True
 
     def _set_active(self, values):
