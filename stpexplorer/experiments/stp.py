@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import engine as eng
 from . import _controls as C
+from ._rate_curves import N_MAX_SPIKES, rate_curves
 from ._result import Result
 from ._schema import Control, Experiment
 
@@ -60,6 +61,10 @@ class STPResult(Result):
     u_star, x_star, release_star: steady state at ``rate_hz_effective`` (Hz; 1000/interval for
     paired pulses); rates: (120,) Hz; release_star_curve: (120,) steady-state release at ``rates``;
     r_lim_hz: 1000/(U·τd), the rate above which depression dominates (inf without depression);
+    curve_rates: (48,) Hz; curve_regular, curve_poisson_mean, curve_poisson_sd: (48,) g_n/g_1
+    (n = ``ratio_n``) for regular trains and for Poisson trains (mean and SD over 20 trains of
+    ``seed``); curve_steady: (48,) release*/(W·U), the regular limit n → ∞ (see
+    :mod:`~stpexplorer.experiments._rate_curves`);
     duration_ms: the simulated window; n_requested: spikes the protocol asked for (the train
     and its probe; Poisson: k); note: why fewer were delivered ("" when all were).
     """
@@ -80,6 +85,11 @@ class STPResult(Result):
     rates: np.ndarray
     release_star_curve: np.ndarray
     r_lim_hz: float
+    curve_rates: np.ndarray
+    curve_regular: np.ndarray
+    curve_poisson_mean: np.ndarray
+    curve_poisson_sd: np.ndarray
+    curve_steady: np.ndarray
     duration_ms: float
     n_requested: int
     note: str = ""
@@ -114,13 +124,16 @@ def simulate_stp(v: dict) -> STPResult:
     r_lim = 1000.0 / (v["U"] * v["tau_d"]) if v["tau_d"] > 0 else float("inf")
     first = rel_sp[0] if rel_sp.size and rel_sp[0] > 0 else np.nan
     asked = {"poisson": idx.size, "paired": 2}.get(v["protocol"], v["n_spikes"] + (v["probe_delay_ms"] > 0))
+    rc = rate_curves(p, v["ratio_n"], seed=v["seed"], dt_ms=v["dt_ms"])
     note = ""
     if idx.size < asked:
         note = f"delivered {idx.size} of {asked} spikes: the window is {dur / 1000:g} s"
     return STPResult(t=t, spikes=spikes, u=u, x=x, wdyn=wdyn, release=rel, spike_times=t[idx],
                      release_at_spikes=rel_sp, release_ratio=rel_sp / first if rel_sp.size else rel_sp,
                      u_star=us, x_star=xs, release_star=rs, rate_hz_effective=float(rate),
-                     rates=STP_RATES, release_star_curve=ss[2, 1:], r_lim_hz=r_lim, duration_ms=dur,
+                     rates=STP_RATES, release_star_curve=ss[2, 1:], r_lim_hz=r_lim,
+                     curve_rates=rc.rates, curve_regular=rc.regular, curve_poisson_mean=rc.poisson_mean,
+                     curve_poisson_sd=rc.poisson_sd, curve_steady=rc.steady, duration_ms=dur,
                      n_requested=int(asked), note=note)
 
 
@@ -128,24 +141,32 @@ STP = Experiment(
     "stp", "Short-term plasticity",
     (
         C.U, C.TAU_F, C.TAU_D,
-        Control("W", 1.0, 0.0, 2.0, label="W", step=0.01, help="absolute efficacy", limits=(0.0, None)),
+        Control("W", 1.0, 0.0, 2.0, label="W", step=0.01,
+                help="absolute efficacy: a spike releases W·u·x", limits=(0.0, None)),
         C.F_MODE, C.F,
-        Control("protocol", "regular", kind="choice", options=("regular", "poisson", "paired")),
-        Control("rate_hz", 20.0, 0.5, 200.0, kind="log", unit="Hz", label="rate"),
-        Control("n_spikes", 8, 1, 40, kind="int", label="spikes"),
-        Control("probe_delay_ms", 500.0, 0.0, 1500.0, unit="ms", label="probe", step=10.0,
+        Control("protocol", "regular", kind="choice", options=("regular", "poisson", "paired"), label="protocol",
+                help="regular train, Poisson train, or a pair of spikes"),
+        Control("rate_hz", 20.0, 0.5, 200.0, kind="log", unit="Hz", label="rate",
+                help="presynaptic spike rate of the train, Hz"),
+        Control("n_spikes", 8, 1, 40, kind="int", label="spikes", help="number of spikes in the train"),
+        Control("probe_delay_ms", 500.0, 0.0, 1500.0, unit="ms", label="probe delay", step=10.0,
                 help="recovery probe after the train (0 = none)"),
-        Control("interval_ms", 50.0, 5.0, 1000.0, kind="log", unit="ms", label="pair interval"),
+        Control("interval_ms", 50.0, 5.0, 1000.0, kind="log", unit="ms", label="interval",
+                help="time between the two spikes of the paired protocol, ms"),
         C.SEED,
-        Control("method", "exact", kind="choice", options=("exact", "euler")),
-        Control("dt_ms", 0.1, kind="choice", unit="ms", options=(0.1, 0.25, 0.5, 1.0)),
+        Control("ratio_n", 10, 2, N_MAX_SPIKES, kind="int", label="rate curve n",
+                help="the rate curves plot g_n/g_1 (2: paired-pulse ratio; 10: g10/g1)"),
+        Control("method", "exact", kind="choice", options=("exact", "euler"), label="method",
+                help="exact: event-driven TM recursion; euler: time steps of dt"),
+        Control("dt_ms", 0.1, kind="choice", unit="ms", options=(0.1, 0.25, 0.5, 1.0), label="dt",
+                help="time step of the Euler scheme and of the plotted traces, ms"),
         Control("duration_ms", "auto", kind="choice", unit="ms", options=("auto",) + STP_DURATIONS,
                 label="window", help="auto: the shortest window that holds the whole protocol"),
     ),
     simulate_stp, STPResult,
     groups=(("Synapse", ("U", "tau_f", "tau_d", "W", "f_mode", "f", "method")),
             ("Protocol", ("protocol", "rate_hz", "n_spikes", "probe_delay_ms", "interval_ms", "seed",
-                          "dt_ms", "duration_ms"))),
+                          "dt_ms", "duration_ms", "ratio_n"))),
     applies={"f": ("f_mode", ("free",)),
              "rate_hz": ("protocol", ("regular", "poisson")),
              "n_spikes": ("protocol", ("regular",)),
