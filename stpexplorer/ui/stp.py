@@ -11,6 +11,10 @@ STPParams(f=None), the classic model bit for bit); "free" shows the f slider.
 ``stpx-fig-ratio``   release per spike divided by the first (paired-pulse / train ratios).
 ``stpx-fig-rate``    steady-state release vs rate (log rate axis) with the 1/r law
                      W/(r·τd) above r_lim = 1/(U·τd) and the current rate marked.
+``stpx-fig-ratecurve`` g_n/g_1 against rate (log axis; n = ``ratio_n``) for regular and
+                     Poisson trains (mean ± SD of 20 seeded trains) and the analytic steady
+                     state (:mod:`._rate_view`). Under Poisson input the regular-train overlays
+                     (u*, x*, release*, the steady-state curve) are labelled "(regular train)".
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from bqplot import LinearScale, LogScale, Scatter
 
 from ._marks import dec, fig, lines, ticks, x_axis, y_axis
 from ._panel import Panel
+from ._rate_view import (
+    merge_marks,
+    rate_curve_data,
+    rate_curve_figure,
+    regular_only_labels,
+)
 from ._style import COLORS
 from ._tabs import LazyTab
 
@@ -83,12 +93,15 @@ class STPPanel(Panel):
                  [_rate_axis(xs), y_axis(ys, "steady-state release")],
                  title="Steady state vs rate", height=250)
         self._rate_y = ys
-        self.figures.update(traces=f1, ratio=f2, rate=f3)
+        f4 = rate_curve_figure(L)
+        # overlays that hold for regular trains only: qualified under Poisson input
+        self._regular_only = {k: list(L[k].labels) for k in ("u_star", "rate_curve")}
+        self.figures.update(traces=f1, ratio=f2, rate=f3, ratecurve=f4)
         lay = W.Layout(width="50%", min_width="320px")
-        f2.layout.width = f3.layout.width = "100%"
+        f2.layout.width = f3.layout.width = f4.layout.width = "100%"
         # the second view is a tab: a hidden figure costs the browser almost nothing to
         # update, and these two figures doubled JupyterLab's keydown-to-redraw latency
-        second = W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay)],
+        second = W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay), W.Box([f4], layout=lay)],
                         layout=W.Layout(flex_flow="row wrap", width="100%"))
         # lazy: the second view's figures are laid out when first shown, never while hidden
         views = LazyTab([f1, second], ["Traces", "Ratios & steady state"], layout=W.Layout(width="100%"))
@@ -150,7 +163,8 @@ class STPPanel(Panel):
         d["rate_point"] = {"x": np.array([rate_c], np.float32),
                            "y": np.array([r.release_star], np.float32)}
         d["_rate_y"] = {"max": ymax}
-        return d
+        merge_marks(d, rate_curve_data(r, v))
+        return merge_marks(d, regular_only_labels(self._regular_only, v))
 
     @property
     def _marks(self):
