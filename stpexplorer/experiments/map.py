@@ -52,14 +52,15 @@ AXES = {
     "f": (0.01, 1.0, False, "", "f"),
     "rate_hz": (0.5, 200.0, True, "Hz", "rate"),
 }
-#: summary -> its label on the colour bar ("n" is replaced by the spike index)
+#: summary -> (colour-bar label, description); "n" becomes the spike index
 SUMMARIES = {
-    "ppr": "paired-pulse ratio release₂/release₁",
-    "last_first": "release_n / release₁",
-    "steady_state": "steady-state release* (× W)",
-    "total": "total release over the train (× W)",
-    "release_n": "release_n (× W)",
+    "ppr": ("PPR", "paired-pulse ratio release₂ / release₁"),
+    "last_first": ("release_n/release₁", "release_n / release₁ (regular train)"),
+    "steady_state": ("release*", "steady-state release* at the rate (× W)"),
+    "total": ("total", "total release over the train of N spikes (× W)"),
+    "release_n": ("release_n", "release at spike n (× W)"),
 }
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 RATIOS = ("ppr", "last_first")
 
 
@@ -75,7 +76,8 @@ class MapResult(Result):
 
     x: (nx,) and y: (ny,) cell centres of ``x_param`` / ``y_param`` (units ``x_unit``,
     ``y_unit``; ``x_log``/``y_log``: log axes); values: (ny, nx) the summary, ``values[j, i]``
-    at (x[i], y[j]); summary, label: the summary's key and text; current: (x, y) of the
+    at (x[i], y[j]); summary, short_label, label: the summary's key, its colour-bar label
+    ("PPR", "release₁₀/release₁") and its description; current: (x, y) of the
     controls' own values; current_value: the summary there (NaN if undefined); level: 1.0;
     contour: the lines where values cross ``level``, each a (k, 2) array of (x, y) values;
     t: (n_spikes,) spike times of the current point's train, ms; release: (n_spikes,) its
@@ -92,6 +94,7 @@ class MapResult(Result):
     x_log: bool
     y_log: bool
     summary: str
+    short_label: str
     label: str
     current: tuple
     current_value: float
@@ -162,13 +165,14 @@ def simulate_map(v: dict) -> MapResult:
     k = v["n_spikes"]
     t = np.arange(k) * 1000.0 / v["rate_hz"]
     release = rel[-1, :k] if v["summary"] != "steady_state" else _current_release(v, free_f, k)
-    label = SUMMARIES[v["summary"]].replace("_n", f"_{n}") if v["summary"] in ("last_first", "release_n") \
-        else SUMMARIES[v["summary"]]
+    short, label = (t.replace("_n", str(n).translate(_SUB)).replace("spike n", f"spike {n}")
+                    .replace("N spikes", f"{v['n_spikes']} spikes") for t in SUMMARIES[v["summary"]])
     note = "f on an axis: f is free (extended TM)" if "f" in (v["x_param"], v["y_param"]) \
         and v["f_mode"] != "free" else ""
     return MapResult(x=xs, y=ys, values=values, x_param=v["x_param"], y_param=v["y_param"],
                      x_unit=AXES[v["x_param"]][3], y_unit=AXES[v["y_param"]][3], x_log=xl, y_log=yl,
-                     summary=v["summary"], label=label, current=(float(v[v["x_param"]]), float(v[v["y_param"]])),
+                     summary=v["summary"], short_label=short, label=label,
+                     current=(float(v[v["x_param"]]), float(v[v["y_param"]])),
                      current_value=float(flat[-1]), level=1.0, contour=contour, t=t, release=release, note=note)
 
 
@@ -193,15 +197,15 @@ MAP = Experiment(
         Control("summary", "ppr", kind="choice", options=tuple(SUMMARIES), label="summary",
                 help="ppr: release₂/release₁; last_first: release_n/release₁; steady_state: release* at the "
                      "rate; total: sum over the train; release_n: the n-th release"),
-        Control("n", 10, 1, MAP_SPIKES, kind="int", label="n", help="spike index of release_n and last_first"),
         dataclasses.replace(C.U, default=0.2), dataclasses.replace(C.TAU_F, default=200.0), C.TAU_D,
         C.F_MODE, C.F,
         STP.control("rate_hz"), dataclasses.replace(STP.control("n_spikes"), default=10),
+        Control("n", 10, 1, MAP_SPIKES, kind="int", label="n", help="spike index of release_n and last_first"),
     ),
     simulate_map, MapResult,
-    groups=(("Map", ("x_param", "y_param", "summary", "n")),
+    groups=(("Map", ("x_param", "y_param", "summary")),
             ("Synapse", ("U", "tau_f", "tau_d", "f_mode", "f")),
-            ("Protocol (regular train)", ("rate_hz", "n_spikes"))),
+            ("Protocol (regular train)", ("rate_hz", "n_spikes", "n"))),
     applies={"n": ("summary", ("last_first", "release_n")),
              "n_spikes": ("summary", ("total",)),
              "f": ("f_mode", ("free",))},

@@ -16,10 +16,11 @@ API
 * ``view.figure``, ``view.x_axis``, ``view.y_axis``.
 
 ``view.draw(x, y, values, x_log=, y_log=, x_label=, y_label=, color_label=, current=(x0, y0),
-contour=[(k, 2) arrays], mid=None)`` updates every mark in place (one message per mark);
+contour=[(k, 2) arrays], mid=None, title="")`` updates every mark in place (one message per mark);
 a log axis swaps the scale objects, never the figure. ``mid`` (e.g. 1.0 for a ratio) gives a
 diverging colour map centred there (blue below, vermilion above, Okabe–Ito); None a
-sequential one (viridis). ``view.on_click(callback)`` calls ``callback(x, y)`` in data
+sequential one (viridis). Keep ``color_label`` short (it sits above the colour bar); a long
+description goes in ``title``. ``view.on_click(callback)`` calls ``callback(x, y)`` in data
 units; ``view.cell_at(x, y)`` is the nearest cell ``(i, j)`` (in log space on a log axis).
 No legend: say what the marker and the line are in a caption beside the figure.
 """
@@ -47,9 +48,9 @@ from ._style import COLORS
 
 __all__ = ["HeatMapView", "nice_log_ticks"]
 
-# a 1x1 transparent PNG: the click layer is an image nobody sees
+# the click layer is an image nobody sees: one RGBA pixel (0, 0, 0, 0)
 _CLEAR_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII=")
 _DIVERGING = [COLORS["blue"], "#f2f2f2", COLORS["red"]]
 
 
@@ -94,8 +95,9 @@ class HeatMapView:
                                   tick_format="~g", label_offset="48px")
         self.figure = Figure(marks=[self.heatmap, self.marker_halo, self.marker, self.contour, self.click_layer],
                              axes=[self.x_axis, self.y_axis, self.colorbar], animation_duration=0,
-                             fig_margin={"top": 16, "bottom": 46, "left": 66, "right": 118},
+                             fig_margin={"top": 36, "bottom": 46, "left": 66, "right": 118},
                              padding_x=0.0, padding_y=0.0, min_aspect_ratio=0.6, max_aspect_ratio=2.0,
+                             display_toolbar=False,  # on hover it would cover the title
                              layout=W.Layout(width="100%", max_width="640px", height=f"{height}px",
                                              min_width="320px"))
         self.figure.add_class(f"stpx-fig-{name}")
@@ -135,7 +137,7 @@ class HeatMapView:
         (self.x_axis if ax == "x" else self.y_axis).scale = s
 
     def draw(self, x, y, values, *, x_log: bool, y_log: bool, x_label: str, y_label: str, color_label: str,
-             current=None, contour=(), mid: float | None = None) -> None:
+             current=None, contour=(), mid: float | None = None, title: str = "") -> None:
         """Show ``values`` (ny, nx) on cells centred at ``x`` (nx,), ``y`` (ny,); see the module doc."""
         x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
         vals = np.asarray(values, np.float64)
@@ -168,6 +170,7 @@ class HeatMapView:
                 self.color_scale.max = max(vmax, mid + 1e-3 * span)
                 self.color_scale.mid = mid
         self.colorbar.label = color_label
+        self.figure.title = title
         with self.heatmap.hold_sync():
             self.heatmap.x, self.heatmap.y = x, y
             self.heatmap.color = vals.astype(np.float32)

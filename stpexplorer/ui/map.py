@@ -57,8 +57,8 @@ class MapPanel(Panel):
     def _plot_data(self, result, values: dict) -> dict:
         self.view.draw(result.x, result.y, result.values, x_log=result.x_log, y_log=result.y_log,
                        x_label=_axis_label(result.x_param), y_label=_axis_label(result.y_param),
-                       color_label=result.label, current=result.current, contour=result.contour,
-                       mid=1.0 if result.summary in RATIOS else None)
+                       color_label=result.short_label, current=result.current, contour=result.contour,
+                       mid=1.0 if result.summary in RATIOS else None, title=result.label)
         self.map_values = result.values
         self._caption.value = html.escape(self._caption_text(result))
         return {}
