@@ -57,7 +57,7 @@ FIT = Experiment(
     "fit", "Fit",
     (
         Control("mystery", "depressing", kind="choice", options=("depressing", "facilitating"),
-                help="which kind of hidden synapse (replaces uploaded data)"),
+                help="which kind of hidden synapse (replaces uploaded data)", label="mystery synapse"),
         Control("seed", 0, 0, 999, kind="int", label="mystery seed",
                 help="draws the hidden parameters and the quantal noise (replaces uploaded data)"),
         # τf starts on (50 ms): with it off, its first steps (1 ms) would change no amplitude visibly

@@ -78,7 +78,8 @@ class PanelChrome:
     def _show_status(self, values, result):
         parts = []
         if self._last in values:
-            parts.append(html.escape(f"{self._last}={self.fmt(self._last, values[self._last])}"))
+            label = self.experiment.control(self._last).label or self._last  # "Δt", not "delta_t_ms"
+            parts.append(html.escape(f"{label} = {self.fmt(self._last, values[self._last])}"))
         if result is not None:
             parts.append(html.escape(self._summary(result)))
         elif self.error:

@@ -80,7 +80,7 @@ class ControlWidget(W.HBox):
         c = self.spec
         desc = c.label or c.name
         unit = c.unit if c.unit not in ("", "-") else ""
-        style = {"description_width": "7.5em"}
+        style = {"description_width": "9.5em"}  # "pairing rate (Hz)" untruncated
         lay = W.Layout(width="100%", max_width="420px")
         tip = c.help or c.name
         if c.kind == "choice":

@@ -21,9 +21,10 @@ __all__ = [
     "dec",
     "fig",
     "hline",
+    "int_tick_values",
+    "int_ticks",
     "lines",
     "membrane_figure",
-    "int_ticks",
     "place_legends",
     "spike_strip",
     "ticks",
@@ -106,13 +107,20 @@ def strip_row(i: int, n: int):
     return 1.0 - (i + 1) * h + 0.15 * h, 1.0 - i * h - 0.15 * h
 
 
-def int_ticks(axis, lo: int, hi: int, max_ticks: int = 8) -> None:
-    """Integer tick values from ``lo`` to ``hi`` on ``axis`` (at most ``max_ticks``, a step
-    of 1, 2, 5, 10, ...): a count axis never reads 1.1, 1.2, ..."""
+def int_tick_values(lo: int, hi: int, max_ticks: int = 10) -> np.ndarray:
+    """Integer ticks from ``lo`` to ``hi``, at most ``max_ticks``, a step of 1, 2, 5, 10, ..."""
     span = max(1, int(hi) - int(lo))
-    step = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if span / (m * 10 ** e) <= max_ticks)
-    first = int(np.ceil(lo / step) * step)
-    axis.tick_values = np.arange(first, int(hi) + 1, step, dtype=float)
+    step = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if span / (m * 10 ** e) < max_ticks)
+    # lo, then the multiples of the step (1, 10, 20, 30 rather than 1, 11, 21, 31)
+    first = (int(lo) // step + 1) * step
+    rest = np.arange(first if first - lo >= step / 2 else first + step, int(hi) + 1, step)
+    return np.concatenate([[int(lo)], rest]).astype(float)
+
+
+def int_ticks(axis, lo: int, hi: int, max_ticks: int = 10) -> None:
+    """Integer tick values on ``axis`` (:func:`int_tick_values`): a count axis never reads
+    1.1, 1.2, ..."""
+    axis.tick_values = int_tick_values(lo, hi, max_ticks)
     axis.tick_format = "d"
 
 
@@ -120,8 +128,8 @@ def membrane_figure(name, x, keys, *, title, height=240):
     """v(t) under the threshold θ(t) with spike ticks on top: three Lines marks named
     ``keys`` = (v, threshold, spikes) on one mV scale, and their Figure."""
     yv = LinearScale()
-    v, thr, spk = (lines(x, yv, color=COLORS["blue"], label="v"),
-                   lines(x, yv, color=COLORS["red"], dash=True, label="θ (threshold)"),
+    v, thr, spk = (lines(x, yv, color=COLORS["blue"], label="membrane potential v"),
+                   lines(x, yv, color=COLORS["red"], dash=True, label="threshold θ"),
                    lines(x, yv, color=COLORS["grey"], width=1))
     f = fig(name, [v, thr, spk], [x_axis(x, "time (ms)"), y_axis(yv, "membrane potential (mV)")],
             title=title, height=height)

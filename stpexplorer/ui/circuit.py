@@ -7,7 +7,8 @@ over up to 200 s, with its own controls), simulated when first shown.
 
 Figures of the circuit view
 ---------------------------
-``stpx-fig-stp``     u, x and Wdyn: the mean over the synapses (thick) and a few synapses (thin)
+``stpx-fig-stp``     u, x and the release W·u·x: the mean over the synapses (thick) and a few
+                     synapses (thin)
 ``stpx-fig-neuron``  v(t) under the adaptive threshold θ(t), output spikes as ticks on top
 ``stpx-fig-weights`` the STDP weights over time (mean thick, a few synapses thin)
 ``stpx-fig-hist``    the final weight histogram (fixed bins over [0, 1])
@@ -60,13 +61,13 @@ class CircuitPanel(Panel):
         # traces that change together share a mark (rows of y): fewer messages per change
         trio = [COLORS["orange"], COLORS["blue"], COLORS["green"]]
         L["u"] = L["x"] = L["wdyn"] = lines(x, y, color=trio, width=2,
-                                            label=["u (mean)", "x (mean)", "Wdyn (mean)"])
+                                            label=["u (mean)", "x (mean)", "release W·u·x (last spike, mean)"])
         n = CIRCUIT_SHOWN
         L["u_syn"] = L["x_syn"] = L["wdyn_syn"] = lines(x, y, color=[c for c in trio for _ in range(n)],
                                                         width=0.7, opacities=[0.45] * (3 * n))
         self.rows.update(u=0, x=1, wdyn=2, u_syn=slice(0, n), x_syn=slice(n, 2 * n), wdyn_syn=slice(2 * n, 3 * n))
         f1 = fig("stp", [L["u"], L["u_syn"]],
-                 [x_axis(x, "time (ms)"), y_axis(y, "u, x, Wdyn")],
+                 [x_axis(x, "time (ms)"), y_axis(y, "u, x, release W·u·x")],
                  title=f"STP synapses: mean and {CIRCUIT_SHOWN} synapses", height=240)
         marks, f2 = membrane_figure("neuron", x, ("v", "thr", "spikes"), title="Neuron (ticks: output spikes)")
         L.update(marks)
@@ -114,4 +115,4 @@ class CircuitPanel(Panel):
 
     def _summary(self, r):
         return (f"output rate {r.rate_out_hz:.1f} Hz · mean w {float(np.mean(r.w_final)):.3f} · "
-                f"mean Wdyn {float(np.mean(r.wdyn_mean)):.3f}")
+                f"mean release W·u·x {float(np.mean(r.wdyn_mean)):.3f}")

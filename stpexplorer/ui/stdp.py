@@ -7,13 +7,14 @@ rule, bit for bit.
 Views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-views``)
 -----------------------------------------------------------------------
 "Pairing & window"
+``stpx-fig-spikes``  the pre and post spikes as ticks, one row each, in a strip above the traces
 ``stpx-fig-traces``  the weight w(t) (right axis, bounds dashed; no bounds with bounds="none"),
                      the fast traces r1 (τ+), o1 (τ−), the slow traces r2 (τx), o2 (τy) dashed
-                     (left axis) and the pre/post spikes as ticks
+                     (left axis, from 0)
 ``stpx-fig-amplitudes`` A2+ + A3+·o2(t) and A2− + A3−·r2(t): the amplitude a post / pre
                      spike would apply now (per unit of r1 / o1)
 ``stpx-fig-window``  Δw(Δt) of an isolated pair simulated (dots) with the analytic curve
-                     A+ e^{-Δt/τ+} / −A− e^{Δt/τ−} overlaid and the current Δt marked
+                     A+·exp(−Δt/τ+) / −A−·exp(Δt/τ−) overlaid and the current Δt marked
 "Frequency dependence"
 ``stpx-fig-freq``    Δw after 60 pairings against the pairing rate (log axis) at Δt = +10 and
                      −10 ms for the current rule (``stdp_frequency_curve``), with the
@@ -34,7 +35,7 @@ import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
 from ..datasets import SJOSTROM_2001
-from ._marks import dec, fig, lines, ticks, x_axis, y_axis
+from ._marks import dec, fig, lines, spike_strip, strip_row, ticks, x_axis, y_axis
 from ._panel import Panel
 from ._stdp_map import DwMapView
 from ._style import COLORS
@@ -66,19 +67,20 @@ class STDPPanel(Panel):
 
     def _build(self):
         x, L = self.x, self.lines
-        yw, yt = LinearScale(), LinearScale(min=-0.9)
-        L["w"] = lines(x, yw, color=COLORS["green"], width=2, label="w (right axis)")
-        L["w_bounds"] = lines(x, yw, color=COLORS["green"], dash=True, width=1, label="w_min, w_max")
+        yw, yt = LinearScale(), LinearScale(min=0.0)
+        L["w"] = lines(x, yw, color=COLORS["green"], width=2, label="weight w (right axis)")
+        L["w_bounds"] = lines(x, yw, color=COLORS["green"], dash=True, width=1, label="bounds w min, w max")
         L["pre_trace"] = lines(x, yt, color=COLORS["blue"], label="pre trace r1 (τ+)")
         L["post_trace"] = lines(x, yt, color=COLORS["orange"], label="post trace o1 (τ−)")
         L["pre_trace_x"] = lines(x, yt, color=COLORS["sky"], dash=True, width=1, label="slow pre r2 (τx)")
         L["post_trace_y"] = lines(x, yt, color=COLORS["purple"], dash=True, width=1, label="slow post o2 (τy)")
-        L["pre"] = lines(x, yt, color=COLORS["blue"], width=1)
-        L["post"] = lines(x, yt, color=COLORS["orange"], width=1)
+        spk, strip = spike_strip("spikes", x, [("pre", COLORS["blue"], "pre"), ("post", COLORS["orange"], "post")],
+                                 height=56)
+        L.update(spk)
         f1 = fig("traces", [L[k] for k in ("w", "w_bounds", "pre_trace", "post_trace", "pre_trace_x",
-                                           "post_trace_y", "pre", "post")],
-                 [x_axis(x, "time (ms)"), y_axis(yt, "traces (ticks: pre low, post high)"),
-                  y_axis(yw, "weight w", side="right")],
+                                           "post_trace_y")],
+                 [x_axis(x, "time (ms)"), y_axis(yt, "traces r1, o1, r2, o2"),
+                  y_axis(yw, "pairing: weight w", side="right")],
                  title="Pairing protocol", height=300)
         self._trace_y = yt
         # what the next spike would change w by, per unit of the fast trace: the triplet terms
@@ -94,9 +96,9 @@ class STDPPanel(Panel):
         xw, yd = LinearScale(min=-100.0, max=100.0), LinearScale()
         L["window"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": xw, "y": yd},
                               colors=[COLORS["blue"]], default_size=14, labels=["simulated pair"],
-                              display_legend=True)
+                              display_legend=False)
         L["window_line"] = lines(xw, yd, color=COLORS["blue"], width=1)
-        L["window_analytic"] = lines(xw, yd, color=COLORS["red"], dash=True, label="A e^{-|Δt|/τ}")
+        L["window_analytic"] = lines(xw, yd, color=COLORS["red"], dash=True, label="analytic A·exp(−|Δt|/τ)")
         L["delta_t_marker"] = lines(xw, yd, color=COLORS["green"], width=2, label="current Δt")
         L["zero"] = lines(xw, yd, color=COLORS["grey"], width=1)
         f2 = fig("window", [L[k] for k in ("window_line", "window", "window_analytic", "delta_t_marker", "zero")],
@@ -105,7 +107,7 @@ class STDPPanel(Panel):
         f3, side = self._build_freq()
         self.figures.update(traces=f1, window=f2, freq=f3, amplitudes=fa)
         f1.layout.width = f2.layout.width = f3.layout.width = fa.layout.width = "100%"
-        pairing = W.HBox([W.VBox([f1, fa], layout=W.Layout(width="60%", min_width="320px")),
+        pairing = W.HBox([W.VBox([strip, f1, fa], layout=W.Layout(width="60%", min_width="320px")),
                           W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],
                          layout=W.Layout(flex_flow="row wrap", width="100%"))
         freq = W.HBox([W.Box([f3], layout=W.Layout(width="65%", min_width="340px")), side],
@@ -172,9 +174,9 @@ class STDPPanel(Panel):
                         v["A_minus"] + v["A3_minus"] * np.asarray(r.pre_trace_x, np.float64)], axis=1)
         xx, yy = dec(t, amp.astype(np.float32))
         d["amp_plus"] = {"x": xx, "y": yy}
-        xx, yy = ticks(t[r.pre > 0.5], -0.8, -0.5)
+        xx, yy = ticks(t[r.pre > 0.5], *strip_row(0, 2))
         d["pre"] = {"x": xx, "y": yy}
-        xx, yy = ticks(t[r.post > 0.5], -0.45, -0.15)
+        xx, yy = ticks(t[r.post > 0.5], *strip_row(1, 2))
         d["post"] = {"x": xx, "y": yy}
         wx = np.asarray(r.window_dt, np.float32)
         wy = np.asarray(r.window_dw, np.float32)

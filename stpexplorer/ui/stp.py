@@ -5,10 +5,13 @@ Figures
 The facilitation increment f (extended TM) is tied to U by default (``f_mode`` "tied to U":
 STPParams(f=None), the classic model bit for bit); "free" shows the f slider.
 
-``stpx-fig-traces``  u(t), x(t), Wdyn(t) on one time axis, the release at each spike
-                     (dots), the analytic steady-state levels u*, x*, release* (dashed)
-                     and the presynaptic spikes (ticks under the traces).
-``stpx-fig-ratio``   release per spike divided by the first (paired-pulse / train ratios).
+``stpx-fig-traces``  u(t), x(t) and the release W·u·x of the last spike (held until the next)
+                     on one time axis, the release W·u·x at each spike (dots) and the
+                     analytic steady-state levels u*, x*, release* (dashed); the presynaptic
+                     spikes are ticks in their own strip above (``stpx-fig-spikes``), so the
+                     axis starts at 0.
+``stpx-fig-ratio``   release per spike divided by the first (paired-pulse / train ratios);
+                     with W = 0 nothing is released and the title says that ratios are undefined.
 ``stpx-fig-rate``    steady-state release vs rate (log rate axis) with the 1/r law
                      W/(r·τd) above r_lim = 1/(U·τd) and the current rate marked.
 ``stpx-fig-ratecurve`` g_n/g_1 against rate (log axis; n = ``ratio_n``) for regular and
@@ -25,7 +28,18 @@ import ipywidgets as W
 import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
-from ._marks import dec, fig, lines, ticks, x_axis, y_axis
+from ._marks import (
+    dec,
+    fig,
+    int_tick_values,
+    int_ticks,
+    lines,
+    spike_strip,
+    strip_row,
+    ticks,
+    x_axis,
+    y_axis,
+)
 from ._panel import Panel
 from ._rate_view import (
     merge_marks,
@@ -38,7 +52,8 @@ from ._tabs import LazyTab
 
 __all__ = ["STPPanel"]
 
-_SPK_LO, _SPK_HI = -0.13, -0.03
+_SPK_LO, _SPK_HI = strip_row(0, 1)
+_RATIO_TITLE = "Paired-pulse / train ratio"
 
 
 def _rate_axis(scale):
@@ -54,43 +69,47 @@ class STPPanel(Panel):
 
     def _build(self):
         x = self.x
-        y = LinearScale(min=_SPK_LO - 0.04, max=1.05)
+        y = LinearScale(min=0.0, max=1.05)
         L = self.lines
-        # u, x and Wdyn change together: one mark, three rows (one message per change)
+        # u, x and the release W·u·x change together: one mark, three rows (one message per change)
         L["u"] = L["x"] = L["wdyn"] = lines(x, y, color=[COLORS["orange"], COLORS["blue"], COLORS["green"]],
-                                            label=["u (utilisation)", "x (resources)", "Wdyn = last release"])
+                                            label=["u (utilisation)", "x (resources)",
+                                                   "release W·u·x (last spike)"])
         self.rows.update(u=0, x=1, wdyn=2, u_star=0, x_star=1, release_star=2)
         L["release"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32),
                                scales={"x": x, "y": y}, colors=[COLORS["red"]], default_size=24,
-                               marker="circle", labels=["release at spikes"], display_legend=True)
+                               marker="circle", labels=["release W·u·x at spikes"], display_legend=False)
         # the three steady-state levels are one mark (three rows of y): one message per
         # change instead of three, which the browser's redraw latency is sensitive to
         stars = lines(x, y, color=[COLORS["orange"], COLORS["blue"], COLORS["red"]], dash=True, width=1,
                       label=["u*", "x*", "release*"])
         L["u_star"] = L["x_star"] = L["release_star"] = stars
-        L["spikes"] = lines(x, y, color=COLORS["grey"], width=1)
+        spk, strip = spike_strip("spikes", x, [("spikes", COLORS["grey"], "spikes")], height=44)
+        L.update(spk)
         self._y = y
-        f1 = fig("traces", [L[k] for k in ("u", "release", "u_star", "spikes")],
-                 [x_axis(x, "time (ms)"), y_axis(y, "u, x, W·u·x (ticks: spikes)")],
-                 title="Synapse state", height=300)
+        f1 = fig("traces", [L[k] for k in ("u", "release", "u_star")],
+                 [x_axis(x, "time (ms)"), y_axis(y, "u, x, release W·u·x")],
+                 title="Synapse state", height=280)
 
         xr, yr = LinearScale(), LinearScale(min=0.0)
         L["ratio"] = lines(xr, yr, color=COLORS["blue"], label="release n / release 1", marker="circle",
                            marker_size=20)
         L["ratio_one"] = lines(xr, yr, color=COLORS["grey"], dash=True, width=1)
+        self._ratio_ax = x_axis(xr, "spike number")
+        int_ticks(self._ratio_ax, 1, 8)
         f2 = fig("ratio", [L["ratio"], L["ratio_one"]],
-                 [x_axis(xr, "spike number"), y_axis(yr, "release / first release")],
-                 title="Paired-pulse / train ratio", height=250)
+                 [self._ratio_ax, y_axis(yr, "release n / release 1")],
+                 title=_RATIO_TITLE, height=250)
 
         xs, ys = LogScale(), LinearScale(min=0.0)
-        L["rate_curve"] = lines(xs, ys, color=COLORS["green"], label="release* (steady state)")
+        L["rate_curve"] = lines(xs, ys, color=COLORS["green"], label="release* W·u*·x* (steady state)")
         L["one_over_r"] = lines(xs, ys, color=COLORS["purple"], dash=True, width=1, label="W/(r·τd)")
         L["r_lim"] = lines(xs, ys, color=COLORS["grey"], dash=True, width=1, label="r_lim = 1/(U·τd)")
         L["rate_marker"] = lines(xs, ys, color=COLORS["red"], width=1, label="current rate")
         L["rate_point"] = Scatter(x=np.ones(1, np.float32), y=np.zeros(1, np.float32),
                                   scales={"x": xs, "y": ys}, colors=[COLORS["red"]], default_size=40)
         f3 = fig("rate", [L[k] for k in ("rate_curve", "one_over_r", "r_lim", "rate_marker", "rate_point")],
-                 [_rate_axis(xs), y_axis(ys, "steady-state release")],
+                 [_rate_axis(xs), y_axis(ys, "steady-state release W·u*·x*")],
                  title="Steady state vs rate", height=250)
         self._rate_y = ys
         f4 = rate_curve_figure(L)
@@ -104,7 +123,8 @@ class STPPanel(Panel):
         second = W.HBox([W.Box([f2], layout=lay), W.Box([f3], layout=lay), W.Box([f4], layout=lay)],
                         layout=W.Layout(flex_flow="row wrap", width="100%"))
         # lazy: the second view's figures are laid out when first shown, never while hidden
-        views = LazyTab([f1, second], ["Traces", "Ratios & steady state"], layout=W.Layout(width="100%"))
+        traces = W.VBox([strip, f1], layout=W.Layout(width="100%"))  # the spike strip above the traces
+        views = LazyTab([traces, second], ["Traces", "Ratios & steady state"], layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
         return views
 
@@ -137,10 +157,15 @@ class STPPanel(Panel):
 
         ratio = np.asarray(r.release_ratio, np.float32)
         n = np.arange(1, ratio.size + 1, dtype=np.float32)
-        if ratio.size == 0:
-            n, ratio = np.ones(1, np.float32), np.full(1, np.nan, np.float32)
-        d["ratio"] = {"x": n, "y": ratio}
+        # no release (W = 0, or no spike): the ratios are 0/0; say so, send no NaN
+        defined = ratio.size > 0 and bool(np.all(np.isfinite(ratio)))
+        if not defined:
+            k = max(2, ratio.size)
+            n, ratio = np.arange(1, k + 1, dtype=np.float32), np.ones(k, np.float32)
+        d["ratio"] = {"x": n, "y": ratio, "visible": defined}
         d["ratio_one"] = {"x": np.array([1, max(2, n[-1])], np.float32), "y": np.ones(2, np.float32)}
+        d["_ratio_fig"] = {"title": _RATIO_TITLE if defined else f"{_RATIO_TITLE}: {self._no_ratio(v)}"}
+        d["_ratio_ax"] = {"tick_values": int_tick_values(1, int(max(2, n[-1])))}
 
         rates = np.asarray(r.rates, np.float32)
         curve = np.asarray(r.release_star_curve, np.float32)
@@ -168,13 +193,19 @@ class STPPanel(Panel):
 
     @property
     def _marks(self):
-        return {"_y": self._y, "_rate_y": self._rate_y}
+        return {"_y": self._y, "_rate_y": self._rate_y, "_ratio_ax": self._ratio_ax,
+                "_ratio_fig": self.figures["ratio"]}
+
+    @staticmethod
+    def _no_ratio(v) -> str:
+        return "W = 0: no release, ratios undefined" if v.get("W", 1.0) == 0 else "no release, ratios undefined"
 
     def _summary(self, r):
         rel = r.release_at_spikes
         first = float(rel[0]) if rel.size else float("nan")
         r_lim = r.r_lim_hz
         lim = f"{r_lim:.3g} Hz" if math.isfinite(r_lim) else "∞"
-        return (f"first release {first:.3f} · release* {r.release_star:.3f} at "
+        undefined = "" if np.all(np.isfinite(r.release_ratio)) else f" · {self._no_ratio(self.values)}"
+        return (f"first release W·u·x {first:.3f} · release* {r.release_star:.3f} at "
                 f"{r.rate_hz_effective:.3g} Hz · r_lim {lim} · {rel.size} spikes"
-                + (f" · {r.note}" if r.note else ""))
+                + undefined + (f" · {r.note}" if r.note else ""))

@@ -4,7 +4,8 @@ Figures
 -------
 ``stpx-fig-wtas``      spike raster of the WTAS units (ticks, one row per unit)
 ``stpx-fig-wtas_thr``  each unit's threshold θ_i(t)
-``stpx-fig-wtas_p``    the softmax probabilities p_i(t) as a heat map (units × time)
+``stpx-fig-wtas_p``    the softmax probabilities p_i(t) as a heat map (units × time); the colour
+                       bar spans the data's range (low at the bottom)
 ``stpx-fig-alif``      adaptive LIF: v(t) under its threshold θ(t), spikes as ticks on top
 ``stpx-fig-alif_rate`` the adapting instantaneous firing rate (1 / inter-spike interval)
 """
@@ -15,7 +16,16 @@ import ipywidgets as W
 import numpy as np
 from bqplot import ColorAxis, ColorScale, HeatMap, LinearScale
 
-from ._marks import dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
+from ._marks import (
+    dec,
+    fig,
+    int_tick_values,
+    lines,
+    membrane_figure,
+    ticks,
+    x_axis,
+    y_axis,
+)
 from ._panel import Panel
 from ._style import COLORS, CYCLE
 
@@ -44,21 +54,23 @@ class ThresholdPanel(Panel):
         yr = LinearScale(min=-0.6, max=15.6)
         self._raster_y = yr
         L["raster"] = lines(x, yr, color=COLORS["blue"], width=1)
-        f1 = fig("wtas", [L["raster"]], [x_axis(x, "time (ms)"), y_axis(yr, "unit")],
+        self._raster_ax = y_axis(yr, "unit")
+        f1 = fig("wtas", [L["raster"]], [x_axis(x, "time (ms)"), self._raster_ax],
                  title="WTAS spikes", height=210)
         yt = LinearScale(min=0.0)
         L["thr"] = lines(x, yt, color=CYCLE, width=1.2)
         L["thr_1_over_n"] = lines(x, yt, color=COLORS["grey"], dash=True, width=1, label="1/n")
-        f2 = fig("wtas_thr", [L["thr"], L["thr_1_over_n"]], [x_axis(x, "time (ms)"), y_axis(yt, "θ_i")],
-                 title="WTAS thresholds (one line per unit)", height=200)
+        f2 = fig("wtas_thr", [L["thr"], L["thr_1_over_n"]], [x_axis(x, "time (ms)"), y_axis(yt, "threshold θ")],
+                 title="WTAS thresholds θ (one line per unit)", height=200)
         xh, yh = LinearScale(), LinearScale()
-        cs = ColorScale(scheme="viridis", min=0.0, max=1.0)
+        cs = self._p_cs = ColorScale(scheme="viridis", min=0.0, max=1.0)
         L["p"] = HeatMap(x=np.arange(2, dtype=np.float32), y=np.arange(2, dtype=np.float32),
                          color=np.zeros((2, 2), np.float32), scales={"x": xh, "y": yh, "color": cs})
-        f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), y_axis(yh, "unit"),
-                                      ColorAxis(scale=cs, side="right", orientation="vertical", label="p",
-                                                num_ticks=3, tick_format=".1f")],
-                 title="softmax probabilities p_i", height=200)
+        self._p_ax = y_axis(yh, "unit")
+        f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), self._p_ax,
+                                      ColorAxis(scale=cs, side="right", label="p", num_ticks=4,
+                                                tick_format=".2~f", label_offset="44px")],
+                 title="Softmax firing probability p of each unit", height=200)
 
         marks, f4 = membrane_figure("alif", x, ("v", "alif_thr", "alif_spikes"),
                                     title="Adaptive LIF (step current 100–900 ms; ticks: spikes)")
@@ -66,7 +78,8 @@ class ThresholdPanel(Panel):
         ya = LinearScale(min=0.0)
         L["rate"] = lines(x, ya, color=COLORS["green"], marker="circle", marker_size=16,
                           label="1 / ISI")
-        f5 = fig("alif_rate", [L["rate"]], [x_axis(x, "time (ms)"), y_axis(ya, "rate (Hz)")],
+        # few ticks: a preset's high rates crammed 14 labels into the short axis
+        f5 = fig("alif_rate", [L["rate"]], [x_axis(x, "time (ms)"), y_axis(ya, "rate (Hz)", num_ticks=4)],
                  title="Adapting firing rate", height=200)
         self.figures.update(wtas=f1, wtas_thr=f2, wtas_p=f3, alif=f4, alif_rate=f5)
         half = W.Layout(width="50%", min_width="320px")
@@ -77,7 +90,8 @@ class ThresholdPanel(Panel):
 
     @property
     def _marks(self):
-        return {"_raster_y": self._raster_y}
+        return {"_raster_y": self._raster_y, "_p_cs": self._p_cs, "_raster_ax": self._raster_ax,
+                "_p_ax": self._p_ax}
 
     def _plot_data(self, r, v):
         t = r.t.astype(np.float32)
@@ -95,6 +109,10 @@ class ThresholdPanel(Panel):
         pb = p[: m * step].reshape(m, step, n).mean(axis=1)
         d["p"] = {"x": t[: m * step: step] + 0.5 * step * float(t[1] - t[0]),
                   "y": np.arange(n, dtype=np.float32), "color": np.ascontiguousarray(pb.T)}
+        lo, hi = float(np.min(pb)), float(np.max(pb))
+        d["_p_cs"] = {"min": lo, "max": hi if hi > lo else lo + 1e-3}  # the data's range: contrast
+        units = int_tick_values(0, n - 1, 6)
+        d["_raster_ax"] = d["_p_ax"] = {"tick_values": units, "tick_format": "d"}
         xx, yy = dec(t, r.alif_v)
         d["v"] = {"x": xx, "y": yy}
         xx, yy = dec(t, r.alif_thr)
