@@ -92,6 +92,8 @@ class MapPanel(Panel):
         if self.result is None:
             self.ensure_plotted()
         r = self.result
+        if r is None:
+            raise ValueError(f"no map to select from: {self.error or 'not simulated yet'}")
         i, j = self.view.cell_at(x, y)
         vals = {r.x_param: self._snap(r.x_param, r.x[i]), r.y_param: self._snap(r.y_param, r.y[j])}
         if "f" in vals:
