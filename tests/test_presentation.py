@@ -230,3 +230,40 @@ def test_figure_titles_clear_of_the_plot(cls):
         if f.title:
             assert f.fig_margin["top"] >= 28, (cls.__name__, f.title)
         assert not re.search(r"\b[a-z]+_[a-z]+\b", f.title), f.title
+
+
+# ------------------------------------------------------------------ 6. lecture mode
+def test_lecture_mode_folds_controls_hides_files_and_scales_fonts():
+    from stpexplorer.ui import Explorer
+    from stpexplorer.ui._style import STYLE
+
+    ex = Explorer(warm=False, lecture=True)
+    assert ex.lecture and "stpx-lecture" in ex._dom_classes
+    margins = {}
+    for key, p in ex.panels.items():
+        assert "stpx-lecture" in p._dom_classes, key
+        assert p._controls_box.layout.display == "none", key
+        assert p.files.widget.layout.display == "none", key
+        ct = next(w for w in _walk(p) if "stpx-controls-toggle" in getattr(w, "_dom_classes", ()))
+        assert ct.layout.display != "none" and not ct.value
+        ct.value = True  # "Controls" unfolds this panel's controls only
+        assert p._controls_box.layout.display != "none"
+        ct.value = False
+        assert p._controls_box.layout.display == "none"
+        margins[key] = {id(f): dict(f.fig_margin) for f in _figures(p)}
+    # the CSS scales the figures' text about 1.4x in lecture mode
+    sizes = dict(re.findall(r"\.stpx-lecture \.bqplot \.(tick text|axislabel|mainheading) \{ font-size: (\d+)px", STYLE))
+    assert int(sizes["tick text"]) >= 14 and int(sizes["axislabel"]) >= 17 and int(sizes["mainheading"]) >= 19
+    # the toggle in any panel's header switches the whole Explorer off, and everything comes back
+    lt = next(w for w in _walk(ex.panels["stdp"]) if "stpx-lecture-toggle" in getattr(w, "_dom_classes", ()))
+    assert lt.value
+    lt.value = False
+    assert not ex.lecture and "stpx-lecture" not in ex._dom_classes
+    for key, p in ex.panels.items():
+        assert "stpx-lecture" not in p._dom_classes
+        assert p._controls_box.layout.display != "none" and p.files.widget.layout.display != "none"
+        for f in _figures(p):
+            base = margins[key][id(f)]
+            assert all(f.fig_margin[k] < base[k] for k in ("left", "bottom")), (key, f.fig_margin, base)
+    ex.set_lecture(True)
+    assert ex.lecture and all(p._lecture_toggle.value for p in ex.panels.values())

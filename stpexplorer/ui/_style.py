@@ -25,4 +25,14 @@ STYLE = """<style>
 .stpx-legend { font-size: var(--jp-ui-font-size1, 13px); line-height: 1.5; padding-left: 62px; }
 .stpx-legend .stpx-legend-item { display: inline-block; white-space: nowrap; margin-right: 1.1em; }
 .stpx-legend .stpx-legend-glyph { vertical-align: middle; }
+/* lecture mode (ui/_lecture.py): about 1.4x the text of figures, legends, status and readouts */
+.stpx-lecture .bqplot .tick text { font-size: 15px !important; }
+.stpx-lecture .bqplot .axislabel { font-size: 18px !important; }
+.stpx-lecture .bqplot .mainheading { font-size: 20px !important; }
+.stpx-lecture .stpx-legend { font-size: 18px; padding-left: 78px; }
+.stpx-lecture .stpx-legend .stpx-legend-glyph { width: 30px; height: 14px; }
+.stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation { font-size: 18px; }
+.stpx-lecture .widget-readout, .stpx-lecture .widget-label, .stpx-lecture .widget-toggle-button,
+.stpx-lecture .widget-dropdown select, .stpx-lecture .lm-TabBar-tabLabel,
+.stpx-lecture .p-TabBar-tabLabel { font-size: 18px; }
 </style>"""

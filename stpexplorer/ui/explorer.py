@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..experiments import EXPERIMENTS
+from ._lecture import LectureMode
 from ._tabs import LazyTab
 from .circuit import CircuitPanel
 from .fit import FitPanel
@@ -63,7 +64,7 @@ def warm_up(keys=tuple(PANELS), workers: int | None = None) -> None:
                 pass
 
 
-class Explorer(LazyTab):
+class Explorer(LectureMode, LazyTab):
     """``Tab`` of the panels; ``.panels``: ``{key: panel}`` over the registry's keys.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
@@ -75,12 +76,14 @@ class Explorer(LazyTab):
     simulation at its current values. :meth:`wait_ready` blocks until every tab is plotted.
     """
 
-    def __init__(self, warm: bool = True, compile_cache: str | None = None, files: str = "auto", **kwargs):
+    def __init__(self, warm: bool = True, compile_cache: str | None = None, files: str = "auto",
+                 lecture: bool = False, **kwargs):
         """``warm``: compile the hidden tabs in a background thread right away;
         ``compile_cache``: a directory for JAX's persistent compilation cache (or
         ``$STPX_JAX_CACHE``); ``files``: where Save/Load/Export go -- "auto" (downloads
         and uploads only in a served dashboard), "browser" or "local"
-        (see :mod:`stpexplorer.files`)."""
+        (see :mod:`stpexplorer.files`); ``lecture``: start in lecture mode (larger fonts,
+        controls folded, file rows hidden; :meth:`set_lecture`, :mod:`._lecture`)."""
         enable_compile_cache(compile_cache)
         first = next(iter(PANELS))
         self.panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
@@ -90,6 +93,7 @@ class Explorer(LazyTab):
         for k, box in self.tabs.items():
             box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
+        self._install_lecture(lecture)
         self._warm = None
         if warm:
             hidden = tuple(k for k in self.panels if k != first)
