@@ -5,17 +5,17 @@ import os
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-import ipywidgets as W  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from bqplot import Lines  # noqa: E402
+import ipywidgets as W
+import numpy as np
+import pytest
+from bqplot import Lines
 
-import stpexplorer.engine as eng  # noqa: E402
-from stpexplorer import experiments as ex  # noqa: E402
-from stpexplorer.datasets import SJOSTROM_2001  # noqa: E402
-from stpexplorer.presets import PRESETS, TRIPLET_PRESETS  # noqa: E402
-from stpexplorer.ui._tabs import LazyTab  # noqa: E402
-from stpexplorer.ui.stdp import STDPPanel  # noqa: E402
+import stpexplorer.engine as eng
+from stpexplorer import experiments as ex
+from stpexplorer.datasets import SJOSTROM_2001
+from stpexplorer.presets import TRIPLET_PRESETS
+from stpexplorer.ui._tabs import LazyTab
+from stpexplorer.ui.stdp import STDPPanel
 
 EXP = ex.EXPERIMENTS["stdp"]
 RULE = ["A_plus", "A_minus", "tau_plus", "tau_minus", "A3_plus", "A3_minus", "tau_x", "tau_y", "rule", "bounds"]
@@ -265,9 +265,10 @@ def _map_params(p):
 
 @pytest.mark.parametrize("values", [
     {},
-    dict(A3_plus=0.0065, A_plus=0.0, A_minus=0.0071, tau_y=114.0, bounds="none", tau_plus=16.8, tau_minus=33.7),
-    dict(A3_plus=0.053, A3_minus=0.0031, A_plus=0.0, A_minus=0.0066, tau_x=714.0, tau_y=40.0,
-         rule="nearest", bounds="none"),
+    {"A3_plus": 0.0065, "A_plus": 0.0, "A_minus": 0.0071, "tau_y": 114.0, "bounds": "none", "tau_plus": 16.8,
+     "tau_minus": 33.7},
+    {"A3_plus": 0.053, "A3_minus": 0.0031, "A_plus": 0.0, "A_minus": 0.0066, "tau_x": 714.0, "tau_y": 40.0,
+     "rule": "nearest", "bounds": "none"},
 ])
 def test_map_cells_equal_the_frequency_curve(panel, values):
     panel.set_values(**EXP.defaults())
@@ -322,14 +323,14 @@ def test_map_zero_line_separates_potentiation_from_depression(panel):
             # at the linear interpolation's zero, or on a cell where Δw is 0 (the minimal rule
             # gives exactly 0 for Δt > 0 at low rates: no o1, o2 left from the last pairing)
             if abs(a - round(a)) < 1e-6 and abs(b - round(b)) < 1e-6:
-                assert dw[int(round(b)), int(round(a))] == pytest.approx(0.0, abs=1e-6 * np.abs(dw).max())
+                assert dw[round(b), round(a)] == pytest.approx(0.0, abs=1e-6 * np.abs(dw).max())
                 continue
             if abs(a - round(a)) < 1e-6:
-                c, lo = int(round(a)), int(np.floor(b))
+                c, lo = round(a), int(np.floor(b))
                 z0, z1 = dw[lo, c], dw[min(lo + 1, dts.size - 1), c]
                 frac = b - lo
             else:
-                r, lo = int(round(b)), int(np.floor(a))
+                r, lo = round(b), int(np.floor(a))
                 z0, z1 = dw[r, lo], dw[r, min(lo + 1, rates.size - 1)]
                 frac = a - lo
             assert (z0 > 0) != (z1 > 0)

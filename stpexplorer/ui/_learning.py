@@ -49,6 +49,15 @@ def weight_histograms(w, in_group, edges=HIST_EDGES) -> np.ndarray:
     return out
 
 
+def nice_ticks(hi: float, n: int = 5) -> np.ndarray:
+    """Ticks 0, s, 2s, ... up to ``hi`` with s in 1, 2, 2.5, 5 × 10^k and at most ``n + 1`` of them
+    (explicit values: bqplot's ``num_ticks`` spaces them evenly over the padded domain, 0.147726)."""
+    hi = max(float(hi), 1e-9)
+    e = np.floor(np.log10(hi / n))
+    step = next(m * 10.0 ** e for m in (1, 2, 2.5, 5, 10) if hi / (m * 10.0 ** e) <= n)
+    return np.round(np.arange(0.0, hi * (1 + 1e-9), step), 10)
+
+
 def _legend():
     def sw(color, text, sym="&#9632;"):
         return (f"<span style='white-space:nowrap;margin-right:1.2em'><b style='color:{color}'>{sym}</b> "
@@ -81,19 +90,22 @@ class LearningPanel(Panel):
         xb, self._hist_y = LinearScale(min=0.0, max=1.0), LinearScale(min=0.0, max=float(LEARN_N_INPUTS))
         L["hist"] = Bars(x=centres, y=np.zeros((2, centres.size), np.float32), type="stacked",
                          scales={"x": xb, "y": self._hist_y}, colors=[GROUP, OTHERS], padding=0.08)
-        f1 = fig("learn-hist", [L["hist"]], [x_axis(xb, "weight w (units of g_max)"), y_axis(self._hist_y, "inputs")],
-                 title="Weights", height=300)
+        self._axes = {"w": x_axis(xb, "weight w (units of g_max)"), "count": y_axis(self._hist_y, "inputs")}
+        self._axes["w"].tick_values = nice_ticks(1.0)
+        f1 = fig("learn-hist", [L["hist"]], [self._axes["w"], self._axes["count"]], title="Weights", height=300)
         self._t = LinearScale(min=0.0, max=1.0)
         yw, yr = LinearScale(min=0.0, max=1.0), LinearScale(min=0.0)
         L["w_group"] = L["w_other"] = lines(self._t, yw, color=[GROUP, OTHERS], width=2)
         self.rows.update(w_group=0, w_other=1)
         L["cursor_w"] = lines(self._t, yw, color=COLORS["grey"], width=1.5)
-        f2 = fig("learn-w", [L["w_group"], L["cursor_w"]], [x_axis(self._t, "time (s)"), y_axis(yw, "mean weight")],
+        self._axes.update(t_w=x_axis(self._t, "time (s)"), t_rate=x_axis(self._t, "time (s)"),
+                          mean=y_axis(yw, "mean weight"), rate=y_axis(yr, "output rate (Hz)"))
+        self._axes["mean"].tick_values = nice_ticks(1.0, 4)
+        f2 = fig("learn-w", [L["w_group"], L["cursor_w"]], [self._axes["t_w"], self._axes["mean"]],
                  title="Mean weight", height=200)
         L["rate"] = lines(self._t, yr, color=COLORS["green"], width=2)
         L["cursor_rate"] = lines(self._t, yr, color=COLORS["grey"], width=1.5)
-        f3 = fig("learn-rate", [L["rate"], L["cursor_rate"]], [x_axis(self._t, "time (s)"),
-                                                               y_axis(yr, "output rate (Hz)")],
+        f3 = fig("learn-rate", [L["rate"], L["cursor_rate"]], [self._axes["t_rate"], self._axes["rate"]],
                  title="Output rate", height=200)
         self.figures.update(hist=f1, weights=f2, rate=f3)
         for f in (f1, f2, f3):
@@ -133,6 +145,9 @@ class LearningPanel(Panel):
         self.histograms = weight_histograms(r.w, r.in_group)
         top = float(self.histograms.sum(axis=1).max())
         self._hist_y.max = max(10.0, 1.1 * top)
+        self._axes["count"].tick_values = nice_ticks(self._hist_y.max, 4)
+        self._axes["rate"].tick_values = nice_ticks(float(np.max(r.rate_out_hz)), 4)
+        self._axes["t_w"].tick_values = self._axes["t_rate"].tick_values = nice_ticks(float(r.t[-1]) / 1000.0, 5)
         x = np.concatenate([[0.0], t_s]).astype(np.float32)  # the run starts from w0 at t = 0
         w0 = LEARN_W0
         means = np.stack([np.concatenate([[w0], np.nan_to_num(m, nan=w0)]) for m in (r.w_group_mean, r.w_other_mean)])

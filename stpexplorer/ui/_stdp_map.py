@@ -51,8 +51,9 @@ class DwMapView(W.HBox):
         self.caption = cap
         if on_pick is not None:
             self.view.on_click(on_pick)
-        super().__init__([W.Box([self.figure], layout=W.Layout(width="65%", min_width="340px")),
-                          W.Box([cap], layout=W.Layout(width="30%", min_width="200px", padding="0 0 0 8px"))],
+        # the caption right beside the map (the map is at most 640 px wide)
+        super().__init__([W.Box([self.figure], layout=W.Layout(flex="0 1 660px", min_width="340px")),
+                          W.Box([cap], layout=W.Layout(flex="1 1 220px", max_width="360px", padding="0 0 0 8px"))],
                          layout=W.Layout(flex_flow="row wrap", width="100%", align_items="center"))
 
     def draw(self, r, values: dict) -> None:

@@ -1,4 +1,4 @@
-"""Browser: the STDP panel's "Frequency dependence" view (a LazyTab page) draws the model curves,
+"""Browser: the STDP panel's "Frequency" view (a LazyTab page) draws the model curves,
 the Sjöström points with SEM bars and follows presets and sliders, without SVG errors."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_stdp_frequency_view(browser_context, get_voila):
         panel = H.panel_sel("stdp")
         H.wait_widgets(page, panel, timeout=60_000)
         assert page.locator(f"{panel} {FREQ}").count() == 0  # laid out only when first shown
-        H.click_tab(page, "Frequency dependence")
+        H.click_tab(page, "Frequency")
         page.wait_for_function(
             """(sel) => { const ps = document.querySelectorAll(sel + ' path.line');
                           return ps.length >= 3 && Array.from(ps).every(p => (p.getAttribute('d') || '').length > 20); }""",
