@@ -15,7 +15,7 @@ Views (a :class:`~stpexplorer.ui._tabs.LazyTab`, class ``stpx-views``)
                      spike would apply now (per unit of r1 / o1)
 ``stpx-fig-window``  Δw(Δt) of an isolated pair simulated (dots) with the analytic curve
                      A+·exp(−Δt/τ+) / −A−·exp(Δt/τ−) overlaid and the current Δt marked
-"Frequency dependence"
+"Frequency"
 ``stpx-fig-freq``    Δw after 60 pairings against the pairing rate (log axis) at Δt = +10 and
                      −10 ms for the current rule (``stdp_frequency_curve``), with the
                      Sjöström et al. (2001) means ± SEM; legend ``stpx-freq-legend`` and
