@@ -77,6 +77,12 @@ class LearningPanel(Panel):
 
     key = "learning"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        tools = getattr(self, "_tools", None)  # pins and zoom act on the panels' ms time axis:
+        if tools is not None:  # not drawn here (time in s, records of 1 s), so not offered
+            tools.layout.display = "none"
+
     def _build_controls(self):
         super()._build_controls()
         for w in self.sliders.values():  # one run per release, not one per pixel of a drag

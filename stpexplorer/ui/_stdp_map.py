@@ -35,7 +35,7 @@ class DwMapView(W.HBox):
     def __init__(self, *, n_pairs: int, on_pick=None):
         self.view = HeatMapView("dwmap", height=400)
         self.figure = self.view.figure
-        self.figure.title = f"Δw after {n_pairs} pairings: rate × Δt"
+        self.title = f"Δw after {n_pairs} pairings over pairing rate and Δt"
         self.figure.fig_margin = {**self.figure.fig_margin, "top": 30}
         self.zero_lines: list[np.ndarray] = []
         self._key = None
@@ -69,3 +69,4 @@ class DwMapView(W.HBox):
                        y_label="Δt = t_post − t_pre (ms)", color_label="Δw", mid=0.0,
                        current=(float(values["pair_rate_hz"]), float(values["delta_t_ms"])),
                        contour=self.zero_lines)
+        self.figure.title = self.title  # after draw(): the kit may set its own title there
