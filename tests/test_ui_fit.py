@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -53,7 +54,7 @@ def test_stp_free_f_changes_the_traces_as_the_engine_says():
     want = release_fraction(eng.STPParams(U=0.2, tau_f=300.0, tau_d=400.0, f=0.05), isi)
     np.testing.assert_allclose(p.result.release_at_spikes, want, rtol=2e-5)
     assert p.result.release_at_spikes[1] < tied[1]  # a smaller increment facilitates less
-    assert "f=0.05" in p.status_text
+    assert re.search(r"\bf ?= ?0\.05\b", p.status_text), p.status_text  # "f=0.05" or "f = 0.05"
     p.load_preset("TPM98 facilitating")  # a published (classic TM) preset ties f to U again
     assert p.values["f_mode"] == "tied to U"
 
@@ -86,6 +87,18 @@ def _upload(panel, text, name="rec.csv"):
     up = {"name": name, "type": "text/csv", "size": len(text), "content": memoryview(text.encode()),
           "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}
     panel.files.upload.value = (up,)
+
+
+def test_fit_figure_axes_read_round_numbers():
+    p = FitPanel()
+    fig = p.figures["fit"]
+    for ax, (lo, hi) in zip(fig.axes, ((0.0, float(p.result.t[-1])), (fig.axes[1].scale.min, fig.axes[1].scale.max))):
+        t = np.asarray(ax.tick_values)
+        assert 3 <= t.size <= 9 and t[0] >= lo - 1e-9 and t[-1] <= hi + 1e-9, (ax.label, t, lo, hi)
+        step = t[1] - t[0]
+        mant = step / 10 ** np.floor(np.log10(step))
+        assert any(abs(mant - m) < 1e-9 for m in (1, 2, 2.5, 5)) and np.allclose(np.diff(t), step), t
+        assert np.allclose(t / step, np.round(t / step)) and hi - t[-1] < step and not np.signbit(t).any()
 
 
 def test_fit_panel_presets_are_two_mysteries_that_change_the_plot():
@@ -355,7 +368,7 @@ def test_fit_button_runs_in_the_background_and_the_panel_keeps_working(monkeypat
     assert _status_sse(p) == pytest.approx(res.sse, rel=1e-3) and f"(fit {res.sse:.4g})" in p.status_text
     lo, hi = res.ci["tau_d"]
     assert f"{lo:.4g} – {hi:.4g}" in html.unescape(p.table.value)
-    assert p.progress.value == 1.0 and p.progress.bar_style == "success" and "done" in p.stage_text
+    assert p.progress.value == 1.0 and p.progress.bar_style == "success" and p.stage_text.startswith("done: SSE")
     assert not p.fit_button.disabled and p.fit_button.description == "Fit" and p.cancel_button.disabled
 
 
@@ -410,7 +423,7 @@ def test_a_real_fit_in_the_background_is_applied_on_the_event_loop_thread():
     assert job.result is not None and p.fit_result is job.result and moves >= 1
     assert threads and all(t is threading.main_thread() for t in threads)
     _assert_sliders_at_fit(p, job.result)
-    assert p.error == "" and "done" in p.stage_text
+    assert p.error == "" and p.stage_text.startswith("done: SSE")
 
 
 # ----------------------------------------------------------------------------- Fit panel: downloads

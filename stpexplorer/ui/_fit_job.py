@@ -23,7 +23,7 @@ from ..fit import FitJob
 __all__ = ["FitRunner"]
 
 _STAGE = {"waiting": "starting…", "multi-start": "multi-start least squares (compiles on the first fit of "
-          "a data shape)", "bootstrap": "bootstrap refits for the intervals", "done": "done"}
+          "a data shape)", "bootstrap": "bootstrap refits for the intervals", "done": "finishing…"}
 
 
 def _running_loop():

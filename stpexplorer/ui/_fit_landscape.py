@@ -58,7 +58,11 @@ class LandscapeView:
         self.view = HeatMapView("landscape", height=380)
         self.figure = self.view.figure
         self.figure.title = "Loss landscape (SSE)"
+        self.figure.fig_margin = {**self.figure.fig_margin, "top": 34}  # room for the title
         self.heat = self.view.heatmap
+        # the kit's unused level-line mark starts at 0, which a log axis draws as NaN (SVG errors)
+        with self.view.contour.hold_sync():
+            self.view.contour.x, self.view.contour.y = np.ones(1), np.ones(1)
         self.fit_mark = Scatter(x=np.ones(1), y=np.ones(1), scales=dict(self.heat.scales), colors=["white"],
                                 stroke=COLORS["red"], stroke_width=2.0, default_size=70, marker="circle",
                                 visible=False)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._style import CYCLE
 
-__all__ = ["LABEL", "PARAMS", "pad_rows", "plot_data", "predictions_csv", "slider_values", "table_html"]
+__all__ = ["LABEL", "PARAMS", "nice_ticks", "pad_rows", "plot_data", "predictions_csv", "slider_values", "table_html"]
 
 PARAMS = ("U", "f", "tau_f", "tau_d", "W")
 LABEL = {"U": "U", "f": "f", "tau_f": "τf (ms)", "tau_d": "τd (ms)", "W": "W"}
@@ -30,6 +30,15 @@ def pad_rows(rows_x, rows_y):
         X[i, :len(x)], Y[i, :len(y)] = x, y
         X[i, len(x):], Y[i, len(y):] = x[-1], y[-1]
     return X, Y
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> np.ndarray:
+    """At most ``n + 1`` round ticks in [lo, hi], spaced 1, 2, 2.5 or 5 × 10^k (explicit values:
+    bqplot's ``num_ticks`` spaces ticks evenly over the domain, which reads 87.0434)."""
+    span = max(float(hi) - float(lo), 1e-9)
+    e = np.floor(np.log10(span / n))
+    step = next(m * 10.0 ** e for m in (1, 2, 2.5, 5, 10) if span / (m * 10.0 ** e) <= n)
+    return np.round(np.arange(np.ceil(lo / step - 1e-9) * step, hi + 1e-9 * span, step), 10) + 0.0  # no -0
 
 
 def plot_data(data, r, max_points: int):
@@ -66,6 +75,8 @@ def plot_data(data, r, max_points: int):
     ys = np.concatenate([np.concatenate(py), r.prediction, (r.mean + r.sem)[mok]])
     lo, hi = float(np.nanmin(ys)), float(np.nanmax(ys))
     d["_y"] = {"min": min(0.0, lo * 1.05), "max": max(hi * 1.05, 1e-9)}
+    d["_y_axis"] = {"tick_values": nice_ticks(d["_y"]["min"], d["_y"]["max"])}
+    d["_x_axis"] = {"tick_values": nice_ticks(0.0, float(r.t[-1]), 8)}
     legend = ("<small>" + " · ".join(
         f"<span style='color:{c}'>━ ●</span> {html.escape(n)}" for c, n in zip(cols, data.names))
         + " &nbsp; (dots: sweeps; circles and bars: mean ± SEM; lines: the sliders' model)</small>")

@@ -103,8 +103,9 @@ class FitPanel(Panel):
         L["mean"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": self.x, "y": y},
                             colors=[CYCLE[0]], default_size=40, stroke="white")
         self._y = y
+        self._x_axis, self._y_axis = x_axis(self.x, "time from the first spike (ms)"), y_axis(y, "amplitude (data units)")
         f = fig("fit", [L["prediction"], L["sem"], L["sweeps"], L["mean"]],
-                [x_axis(self.x, "time from the first spike (ms)"), y_axis(y, "amplitude (data units)")],
+                [self._x_axis, self._y_axis],
                 title="Amplitudes and the model's prediction", height=320)
         self.figures["fit"] = f
         self._legend = W.HTML("")
@@ -268,7 +269,7 @@ class FitPanel(Panel):
 
     @property
     def _marks(self):
-        return {"_y": self._y}
+        return {"_y": self._y, "_x_axis": self._x_axis, "_y_axis": self._y_axis}
 
     def _update_locked(self):
         ok = super()._update_locked()
