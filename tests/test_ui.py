@@ -236,7 +236,7 @@ def test_every_control_over_its_range_changes_and_matches_marks(key):
             assert got == pytest.approx(v, rel=1e-6) if not isinstance(v, str) else got == v
             assert_marks_hold(p)
             if c.kind != "choice" and changed:
-                shown = f"{c.name}={p.fmt(c.name, got)}"
+                shown = f"{c.label or c.name} = {p.fmt(c.name, got)}"  # labels, not keys
                 assert shown in p.status_text, (shown, p.status_text)
             snaps.append(snapshot(p))
         assert any(s != snaps[0] for s in snaps[1:]), f"{key}.{c.name}: no mark changed over {values}"
@@ -265,16 +265,16 @@ def test_one_keyboard_step_of_every_visible_slider_changes_a_line(key):
             w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
         assert p.error == "", (name, p.error)
         assert lines_snapshot(p) != before, f"{key}.{name}: one step changed no Lines mark"
-        assert f"{name}=" in p.status_text
+        assert f"{p.experiment.control(name).label or name} = " in p.status_text
 
 
 def test_status_readout_format_matches_slider():
     p = ThresholdPanel()
     p.sliders["v_th"].value = -50.5
-    assert "v_th=\u221250.5 mV" in p.status_text
+    assert "v threshold = \u221250.5 mV" in p.status_text
     q = STPPanel()
     q.sliders["tau_d"].value = 1100.0
-    assert "tau_d=1100 ms" in q.status_text
+    assert "τd = 1100 ms" in q.status_text
 
 
 def test_zero_ok_off_toggle():
@@ -286,7 +286,7 @@ def test_zero_ok_off_toggle():
     assert p.n_runs == runs + 1
     p.set_values(tau_f=0)
     assert p.is_off("tau_f") and p.values["tau_f"] == 0.0
-    assert "tau_f=0 ms (off)" in p.status_text
+    assert "τf = 0 ms (off)" in p.status_text
     p.set_off("tau_d", True)
     assert p.values["tau_d"] == 0.0 and p.error == ""
     assert np.allclose(p.result.x, 1.0)
@@ -569,7 +569,7 @@ def test_a_browser_echo_before_a_deferred_panels_first_run_is_not_a_move():
     w.set_state({"value": 20.0 * (1 + 1e-9)})  # the browser's grid point for the default 20 Hz
     assert p.n_runs == 0
     p.ensure_plotted()
-    assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "rate_hz=" not in p.status_text
+    assert p.n_runs == 1 and p.values["rate_hz"] == 20.0 and "input rate =" not in p.status_text
 
 
 def test_presets_set_every_control_of_the_model_parts_they_touch():

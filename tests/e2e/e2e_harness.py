@@ -532,8 +532,14 @@ def error_text(page, panel: str) -> str:
 
 
 def wait_status_shows(page, panel: str, name: str, value: str, timeout: float = 10_000) -> str:
-    """Wait until the status line contains ``name=value`` (whitespace-tolerant)."""
-    pattern = rf"(^|[^\w]){re.escape(name)}\s*=\s*{re.escape(value)}(?![\d.])"
+    """Wait until the status line contains ``label = value`` (whitespace-tolerant; the status
+    line names a control by its label, "Δt = 10 ms"; the key ``name`` is accepted too)."""
+    from stpexplorer.experiments import EXPERIMENTS, VIEWS
+
+    names = {name} | {c.label for reg in (EXPERIMENTS, VIEWS) for e in reg.values()
+                      for c in e.controls if c.name == name and c.label}
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = rf"(^|[^\w])({alt})\s*=\s*{re.escape(value)}(?![\d.])"
     page.wait_for_function(
         """([panel, pat]) => {
             const el = document.querySelector(panel + ' .stpx-status') ||
@@ -621,7 +627,7 @@ def move_slider(page, panel: str, name: str, how: str, *, require_first_path: bo
         status = wait_status_shows(page, panel, name, r1, timeout=timeout)
     except Exception:
         raise AssertionError(f"slider {name!r} {r0}->{r1} via {how}: status line does not "
-                             f"show '{name}={r1}': {status_text(page, panel)!r}")
+                             f"show '{name} = {r1}' (by its label): {status_text(page, panel)!r}")
     return {"slider": name, "how": how, "from": r0, "to": r1, "status": status}
 
 
