@@ -73,7 +73,7 @@ def test_ghost_arrays_equal_the_pinned_result(stp):
         np.testing.assert_allclose(np.asarray(g.x), xx[row] if xx.ndim == 2 else xx, rtol=1e-6)
         np.testing.assert_allclose(np.asarray(g.y), yy[row], rtol=1e-6, atol=1e-7)
         assert g.opacities == [GHOST_OPACITY] and g.line_style == "dashed"
-    dots = [g for g in stp.ghost_marks("traces") if g.__class__.__name__ == "Scatter"][0]
+    dots = next(g for g in stp.ghost_marks("traces") if g.__class__.__name__ == "Scatter")
     np.testing.assert_allclose(np.asarray(dots.y), r.release_at_spikes, rtol=1e-6)
     # the live curve moved away from the ghost
     live_u = stp.trace("u")[1]
@@ -168,13 +168,18 @@ def test_stp_zoom_fit_to_the_train(stp):
 
 def test_user_zoom_is_kept_and_panzoom_present(stp):
     _fresh(stp)
+    assert stp.figures["traces"].interaction is None  # the wheel scrolls the page
+    stp.zoom_pan_toggle.value = True
     assert isinstance(stp.figures["traces"].interaction, PanZoom)
     assert stp.figures["traces"].interaction.scales["x"] == [stp.x]
+    assert stp.figures["ratio"].interaction is None  # not a time figure
     stp.x.min, stp.x.max = 100.0, 300.0  # as the browser's PanZoom does
     assert stp.zoom_mode == "user"
     stp.set_values(U=0.3)
     assert stp.time_range == (100.0, 300.0)
     assert "stpx-zoom-fit" in stp.zoom_fit_button._dom_classes
+    stp.zoom_pan_toggle.value = False
+    assert stp.figures["traces"].interaction is None
 
 
 def test_stdp_fit_to_the_pairs():
@@ -187,6 +192,14 @@ def test_stdp_fit_to_the_pairs():
     pad = max(0.08 * (hi - lo), 5.0)
     assert p.time_range == pytest.approx((max(0.0, lo - pad), min(t[-1], hi + pad)))
     assert p.time_range[1] - p.time_range[0] <= t[-1]
+
+
+def test_fit_panel_has_no_pin_buttons():
+    from stpexplorer.ui.fit import FitPanel
+
+    p = FitPanel()
+    assert p.pin_button.layout.display == "none"  # its curves are not labelled time series
+    assert p.pin() is not None and len(p.pins) == 1  # values kept, nothing drawn
 
 
 def test_every_panel_pins():

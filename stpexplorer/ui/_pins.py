@@ -94,6 +94,9 @@ class PanelPins:
         self.clear_button.on_click(lambda _: self.clear_pins())
         self._pin_html = W.HTML("")
         self._pin_html.add_class("stpx-pin-labels")
+        if not any(_pinnable(m, self.x) for f in self.figures.values() for m in f.marks):
+            # no time-series curve to copy (the Fit panel): pin() keeps values only, no buttons
+            self.pin_button.layout.display = self.clear_button.layout.display = "none"
         return [self.pin_button, self.clear_button, self._pin_html]
 
     # ------------------------------------------------------------ public

@@ -1,9 +1,10 @@
 """Zoom of the panels' shared time axis: pan and zoom with the mouse, "fit to the train".
 
-:class:`PanelZoom` is a mixin of :class:`~stpexplorer.ui._panel.Panel`. Every figure drawn on
-the shared time scale (``panel.x``) without an interaction of its own gets a bqplot ``PanZoom``
-on that scale only (drag pans, the wheel zooms; all time figures of the panel follow, since
-they share the scale). Two buttons:
+:class:`PanelZoom` is a mixin of :class:`~stpexplorer.ui._panel.Panel`. The **Pan/zoom** toggle
+(``stpx-zoom-pan``, off by default: a PanZoom takes the mouse wheel from page scrolling) gives
+every figure drawn on the shared time scale (``panel.x``) without an interaction of its own a
+bqplot ``PanZoom`` on that scale only (drag pans, the wheel zooms; all time figures of the
+panel follow, since they share the scale). Two buttons:
 
 * **Fit to train** (``stpx-zoom-fit``): the axis spans the input spikes plus a margin
   (:func:`train_range`): the train of the STP panel, the pre/post pairs of the STDP panel;
@@ -58,7 +59,8 @@ def train_range(result) -> tuple[float, float]:
 
 class PanelZoom:
     """``zoom_fit()``, ``zoom_full()``, ``zoom_mode`` ("full", "train" or "user"),
-    ``time_range`` (the axis' (min, max)), ``zoom_fit_button``, ``zoom_full_button``."""
+    ``time_range`` (the axis' (min, max)), ``zoom_fit_button``, ``zoom_full_button``,
+    ``zoom_pan_toggle``."""
 
     def _build_zoom(self):
         self.zoom_mode = "full"
@@ -74,11 +76,24 @@ class PanelZoom:
         self.zoom_fit_button.on_click(lambda _: self.zoom_fit())
         self.zoom_full_button.on_click(lambda _: self.zoom_full())
         self.x.observe(self._on_x_range, ["min", "max"])
-        for f in self.figures.values():
-            on_time = any(getattr(m, "scales", {}).get("x") is self.x for m in f.marks)
-            if on_time and f.interaction is None:
-                f.interaction = PanZoom(scales={"x": [self.x]})
-        return [self.zoom_fit_button, self.zoom_full_button]
+        self._timed = [f for f in self.figures.values()
+                       if f.interaction is None and any(getattr(m, "scales", {}).get("x") is self.x for m in f.marks)]
+        # off by default: a PanZoom takes the mouse wheel, which would zoom instead of scrolling the page
+        self.zoom_pan_toggle = W.ToggleButton(value=False, description="Pan/zoom", icon="arrows",
+                                              tooltip="drag the time figures to pan, the wheel zooms",
+                                              layout=W.Layout(width="110px"))
+        self.zoom_pan_toggle.add_class("stpx-zoom-pan")
+        self.zoom_pan_toggle.observe(self._on_pan_toggle, "value")
+        kids = [self.zoom_fit_button, self.zoom_full_button, self.zoom_pan_toggle]
+        if not self._timed:  # no figure on the shared time axis (the Fit panel): nothing to zoom
+            for w in kids:
+                w.layout.display = "none"
+        return kids
+
+    def _on_pan_toggle(self, change):
+        pz = PanZoom(scales={"x": [self.x]}) if change["new"] else None
+        for f in self._timed:
+            f.interaction = pz
 
     @property
     def time_range(self) -> tuple[float, float]:
