@@ -36,7 +36,6 @@ class DwMapView(W.HBox):
         self.view = HeatMapView("dwmap", height=400)
         self.figure = self.view.figure
         self.title = f"Δw after {n_pairs} pairings over pairing rate and Δt"
-        self.figure.fig_margin = {**self.figure.fig_margin, "top": 30}
         self.zero_lines: list[np.ndarray] = []
         self._key = None
         cap = W.HTML(
