@@ -31,7 +31,7 @@ def _engine_run(values, f):
 def test_stp_f_tied_to_u_is_todays_model_bit_for_bit():
     p = STPPanel(U=0.2, tau_f=300.0, tau_d=400.0)
     assert p.values["f_mode"] == "tied to U" and "f" not in p.visible_controls()  # hidden while tied
-    tr, idx = _engine_run(p.values, None)  # STPParams without f: the classic model
+    tr, _idx = _engine_run(p.values, None)  # STPParams without f: the classic model
     for k in ("u", "x", "wdyn", "release"):
         np.testing.assert_array_equal(getattr(p.result, k), np.asarray(getattr(tr, k)), err_msg=k)
     # the f slider's value does not matter while f is tied
@@ -131,7 +131,7 @@ def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
     p = FitPanel()
     assert "f" not in p.visible_controls()  # f tied to U: no f slider
     data = p.data
-    for vals in (dict(U=0.3), dict(tau_d=300.0), dict(W=80.0), dict(tau_f=100.0), dict(f_mode="free", f=0.1)):
+    for vals in ({"U": 0.3}, {"tau_d": 300.0}, {"W": 80.0}, {"tau_f": 100.0}, {"f_mode": "free", "f": 0.1}):
         y0 = np.asarray(p.lines["prediction"].y).copy()
         p.set_values(**vals)
         assert p.error == ""
