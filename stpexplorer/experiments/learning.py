@@ -12,7 +12,7 @@ This is a sub-view of the Synapse lab (not a tab of its own): :data:`LEARNING` i
 
 >>> from stpexplorer.experiments.learning import LEARNING
 >>> r = LEARNING.run({"duration_s": 20.0})
->>> r.w.shape, r.t[-1]
+>>> r.w.shape, float(r.t[-1])
 ((20, 200), 20000.0)
 """
 
