@@ -160,3 +160,13 @@ def test_the_synapse_lab_holds_the_learning_view_and_runs_it_when_shown():
     q = CircuitPanel()
     q.views.selected_index = 1
     assert q.learning.n_runs == 1 and q.learning.result is not None and q.learning.error == ""
+
+
+def test_an_empty_group_draws_no_group_line_and_no_group_bars():
+    p = LearningPanel(duration_s=20.0, n_corr=0)
+    assert p.error == "" and not p.result.in_group.any()
+    assert list(p.lines["w_group"].opacities) == [0.0, 1.0]
+    assert p.hist_counts()[0].sum() == 0 and p.hist_counts()[1].sum() == LEARN_N_INPUTS
+    assert "group none" in p.status_text and "nan" not in p.status_text
+    p.set_values(n_corr=LEARN_N_INPUTS)  # everybody in the group: no "others"
+    assert list(p.lines["w_group"].opacities) == [1.0, 0.0] and "others none" in p.status_text

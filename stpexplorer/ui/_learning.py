@@ -58,6 +58,11 @@ def nice_ticks(hi: float, n: int = 5) -> np.ndarray:
     return np.round(np.arange(0.0, hi * (1 + 1e-9), step), 10)
 
 
+def _mean_text(m) -> str:
+    """A mean weight as text; "none" for an empty set (NaN)."""
+    return "none" if np.isnan(m) else f"{m:.2f}"
+
+
 def _legend():
     def sw(color, text, sym="&#9632;"):
         return (f"<span style='white-space:nowrap;margin-right:1.2em'><b style='color:{color}'>{sym}</b> "
@@ -158,7 +163,8 @@ class LearningPanel(Panel):
         w0 = LEARN_W0
         means = np.stack([np.concatenate([[w0], np.nan_to_num(m, nan=w0)]) for m in (r.w_group_mean, r.w_other_mean)])
         self._t.max = float(t_s[-1])
-        return {"w_group": {"x": x, "y": means.astype(np.float32)},
+        shown = [1.0 if r.in_group.any() else 0.0, 1.0 if (~r.in_group).any() else 0.0]  # an empty set: no line
+        return {"w_group": {"x": x, "y": means.astype(np.float32), "opacities": shown},
                 "rate": {"x": t_s.astype(np.float32), "y": np.asarray(r.rate_out_hz, np.float32)}}
 
     # ------------------------------------------------------------------ the time slider
@@ -181,17 +187,15 @@ class LearningPanel(Panel):
             hi = 1.0 if name == "cursor_w" else float(max(np.max(r.rate_out_hz), 1.0))
             with L[name].hold_sync():
                 L[name].x, L[name].y = np.array([t, t], np.float32), np.array([0.0, hi], np.float32)
-        g, o = r.w_group_mean[k], r.w_other_mean[k]
-        self._readout.value = html.escape(f"mean w: group {g:.2f}, others {o:.2f} · output {r.rate_out_hz[k]:.0f} Hz")
+        g, o = _mean_text(r.w_group_mean[k]), _mean_text(r.w_other_mean[k])
+        self._readout.value = html.escape(f"mean w: group {g}, others {o} · output {r.rate_out_hz[k]:.0f} Hz")
 
     def hist_counts(self) -> np.ndarray:
         """The counts the histogram shows now, (2, n_bins): group, others."""
         return np.asarray(self.lines["hist"].y).astype(np.int64)
 
     def _summary(self, r):
-        g = r.w[-1][r.in_group]
-        o = r.w[-1][~r.in_group]
         split = float(np.mean((r.w[-1] < 0.1) | (r.w[-1] > 0.9)))
-        return (f"{r.t[-1] / 1000:g} s simulated · final mean w: group {np.mean(g) if g.size else np.nan:.2f}, "
-                f"others {np.mean(o) if o.size else np.nan:.2f} · {split:.0%} of the weights near 0 or 1 · "
+        return (f"{r.t[-1] / 1000:g} s simulated · final mean w: group {_mean_text(r.w_group_mean[-1])}, "
+                f"others {_mean_text(r.w_other_mean[-1])} · {split:.0%} of the weights near 0 or 1 · "
                 f"output {r.rate_out_hz[0]:.0f} → {r.rate_out_hz[-1]:.0f} Hz")
