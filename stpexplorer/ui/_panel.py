@@ -71,8 +71,9 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
         self.x = time_scale()  # shared time axis of the panel's time figures
         body = place_legends(self._build())  # each figure's legend row under it
         self._build_chrome(files)
-        self._tools = W.HBox(self._build_pins() + self._build_zoom(),
-                             layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        self._tools = W.VBox([W.HBox(self._build_pins() + self._build_zoom(),
+                                     layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                              self._pin_html])
         self._tools.add_class("stpx-tools")
         self.children = [W.HTML(STYLE), self._header, self._controls_box, self._tools, body,
                          self._status, self._error_w, self.files.widget]

@@ -97,7 +97,7 @@ class PanelPins:
         if not any(_pinnable(m, self.x) for f in self.figures.values() for m in f.marks):
             # no time-series curve to copy (the Fit panel): pin() keeps values only, no buttons
             self.pin_button.layout.display = self.clear_button.layout.display = "none"
-        return [self.pin_button, self.clear_button, self._pin_html]
+        return [self.pin_button, self.clear_button]
 
     # ------------------------------------------------------------ public
     @property
@@ -227,21 +227,22 @@ class PanelPins:
         return buf.getvalue()
 
 
-def spike_table(live, pinned, max_spikes: int = 12) -> str:
-    """HTML table (class ``stpx-pin-diff``): per spike, the live release, and for each pin its
-    release and pinned − live; a last row gives max |pinned − live| over all common spikes."""
+def spike_table(live, pinned, max_spikes: int = 16) -> str:
+    """HTML table (class ``stpx-pin-diff``), one column per spike: the live release, and for
+    each pin its release and pinned − live; the last column is max |pinned − live| over all
+    spikes both runs have."""
     rel = np.asarray(live.release_at_spikes, np.float64)
-    head = "<th>spike</th><th>live</th>" + "".join(f"<th>pin {k}</th><th>Δ{k}</th>" for k, _ in pinned)
-    rows, worst = [], []
-    pins = [np.asarray(r.release_at_spikes, np.float64) for _, r in pinned]
-    for i in range(min(rel.size, max_spikes)):
-        cells = [f"{i + 1}", f"{rel[i]:.4g}"]
-        for pr in pins:
-            cells += [f"{pr[i]:.4g}", f"{pr[i] - rel[i]:+.2e}"] if i < pr.size else ["", ""]
-        rows.append("".join(f"<td>{c}</td>" for c in cells))
-    for pr in pins:
-        n = min(pr.size, rel.size)
-        worst.append(f"{np.max(np.abs(pr[:n] - rel[:n])):.2e}" if n else "–")
-    rows.append(f"<td colspan=2>max |Δ| ({rel.size} spikes)</td>" + "".join(f"<td></td><td>{w}</td>" for w in worst))
-    return ("<table class='stpx-pin-diff' style='font-size:var(--jp-ui-font-size1);border-spacing:6px 0'>"
+    n = min(rel.size, max_spikes)
+    head = "<th>spike</th>" + "".join(f"<th>{i + 1}</th>" for i in range(n)) + "<th>max |Δ|</th>"
+    rows = ["<th>live</th>" + "".join(f"<td>{v:.4g}</td>" for v in rel[:n]) + "<td></td>"]
+    for k, r in pinned:
+        pr = np.asarray(r.release_at_spikes, np.float64)
+        m = min(pr.size, rel.size)
+        worst = f"{np.max(np.abs(pr[:m] - rel[:m])):.2e}" if m else "–"
+        rows.append(f"<th>pin {k}</th>" + "".join(f"<td>{pr[i]:.4g}</td>" if i < pr.size else "<td></td>"
+                                                 for i in range(n)) + "<td></td>")
+        rows.append(f"<th>Δ{k}</th>" + "".join(f"<td>{pr[i] - rel[i]:+.1e}</td>" if i < pr.size else "<td></td>"
+                                              for i in range(n)) + f"<td><b>{worst}</b></td>")
+    return ("<table class='stpx-pin-diff' style='font-size:var(--jp-ui-font-size0, 11px);"
+            "border-spacing:6px 0;text-align:right'>"
             f"<tr>{head}</tr>" + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>")

@@ -37,8 +37,9 @@ def rate_curve_figure(L: dict):
     L["curve_one"] = lines(xs, ys, color=COLORS["grey"], width=0.8)
     ax = x_axis(xs, "input rate (Hz)")
     ax.tick_values = np.array([0.5, 1, 2, 5, 10, 20, 50, 100, 200], dtype=float)
+    # the dashed steady state last: on top of the regular curve it approaches
     return fig("ratecurve", [L[k] for k in ("curve_one", "curve_poisson_sd", "curve_poisson",
-                                            "curve_steady", "curve_regular")],
+                                            "curve_regular", "curve_steady")],
                [ax, y_axis(ys, "g_n / g_1")], title="Train ratio g_n/g_1 against rate", height=260)
 
 
