@@ -8,7 +8,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..experiments import EXPERIMENTS
+from ._export import install_export
 from ._lecture import LectureMode
+from ._share import ShareMixin
 from ._tabs import LazyTab
 from .circuit import CircuitPanel
 from .fit import FitPanel
@@ -64,7 +66,7 @@ def warm_up(keys=tuple(PANELS), workers: int | None = None) -> None:
                 pass
 
 
-class Explorer(LectureMode, LazyTab):
+class Explorer(ShareMixin, LectureMode, LazyTab):
     """``Tab`` of the panels; ``.panels``: ``{key: panel}`` over the registry's keys.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
@@ -74,16 +76,23 @@ class Explorer(LectureMode, LazyTab):
     selected (:class:`~stpexplorer.ui._tabs.LazyTab`; ``.tabs[key]`` is the tab's box). So
     a figure is never laid out while hidden, and what a tab shows first is its own
     simulation at its current values. :meth:`wait_ready` blocks until every tab is plotted.
+
+    Sharing (:mod:`._share`): :meth:`state` / ``Explorer(state=...)`` / :meth:`apply_state`,
+    :meth:`url`, a Share button (``stpx-share``) in every panel's header; in Voila the page's
+    query string (``?tab=stp&U=0.3&lecture=1``) is applied. Every figure has PNG/SVG export
+    buttons (:mod:`._export`).
     """
 
     def __init__(self, warm: bool = True, compile_cache: str | None = None, files: str = "auto",
-                 lecture: bool = False, **kwargs):
+                 lecture: bool = False, state=None, url: bool = True, **kwargs):
         """``warm``: compile the hidden tabs in a background thread right away;
         ``compile_cache``: a directory for JAX's persistent compilation cache (or
         ``$STPX_JAX_CACHE``); ``files``: where Save/Load/Export go -- "auto" (downloads
         and uploads only in a served dashboard), "browser" or "local"
         (see :mod:`stpexplorer.files`); ``lecture``: start in lecture mode (larger fonts,
-        controls folded, file rows hidden; :meth:`set_lecture`, :mod:`._lecture`)."""
+        controls folded, file rows hidden; :meth:`set_lecture`, :mod:`._lecture`); ``state``:
+        a :meth:`state` dict or a query string to apply; ``url``: in Voila, apply the page's
+        query string (:meth:`apply_url`)."""
         enable_compile_cache(compile_cache)
         first = next(iter(PANELS))
         self.panels = {k: cls(defer=k != first, files=files) for k, cls in PANELS.items()}
@@ -94,6 +103,13 @@ class Explorer(LectureMode, LazyTab):
             box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
         self._install_lecture(lecture)
+        self._install_share()
+        for p in self.panels.values():
+            install_export(p)
+        if state:
+            self.apply_state(state)
+        if url:
+            self.apply_url()
         self._warm = None
         if warm:
             hidden = tuple(k for k in self.panels if k != first)
