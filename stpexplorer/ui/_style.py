@@ -25,6 +25,11 @@ STYLE = """<style>
 .stpx-legend { font-size: var(--jp-ui-font-size1, 13px); line-height: 1.5; padding-left: 62px; }
 .stpx-legend .stpx-legend-item { display: inline-block; white-space: nowrap; margin-right: 1.1em; }
 .stpx-legend .stpx-legend-glyph { vertical-align: middle; }
+/* links (downloads, exports) look like links; the Share box's link is code */
+.stpx-panel a, .stpx-panel a:visited, .stpx-panel .widget-html a {
+  color: var(--jp-content-link-color, #1a6fb5); text-decoration: underline; }
+.stpx-panel .stpx-share-link { font-family: var(--jp-code-font-family, monospace); max-width: 90vw; }
+.stpx-panel .stpx-export { gap: 4px; }
 /* lecture mode (ui/_lecture.py): about 1.4x the text of figures, legends, status and readouts */
 .stpx-lecture .bqplot .tick text { font-size: 15px !important; }
 .stpx-lecture .bqplot .axislabel { font-size: 18px !important; }
