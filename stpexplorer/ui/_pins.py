@@ -166,6 +166,8 @@ class PanelPins:
         for name, ghosts in p.ghosts.items():
             f = self.figures[name]
             f.marks = [m for m in f.marks if all(m is not g for g in ghosts)]
+            for g in ghosts:  # no longer drawn: free their comms
+                g.close()
 
     def _pin_diff(self, values: dict) -> str:
         """``τd=800 ms, U=0.3``: the pinned values that differ from the live ones."""
