@@ -10,11 +10,16 @@ from bqplot import Axis, ColorAxis, Figure, LinearScale, Lines, LogScale
 from ._decimate import MAX_POINTS, decimate, decimate_columns
 from ._legend import legend_for, place_legends
 from ._style import COLORS
-
-#: tick values of log axes: 1-2-5 per decade, written plainly (0.5, 1, 2, 5, 10 ...)
-LOG_TICKS = np.array([m * 10.0 ** e for e in range(-4, 8) for m in (1, 2, 5)])
-#: the tick format of log axes (d3): 3 significant digits, trailing zeros trimmed, no "2e-1"
-LOG_FORMAT = ".3~g"
+from ._ticks import (
+    LOG_FORMAT,
+    LOG_TICKS,
+    auto_ticks,
+    int_tick_values,
+    int_ticks,
+    nice_ticks,
+    refresh_ticks,
+    register,
+)
 
 __all__ = [
     "apply_marks",
@@ -25,6 +30,7 @@ __all__ = [
     "int_ticks",
     "lines",
     "membrane_figure",
+    "nice_ticks",
     "place_legends",
     "spike_strip",
     "ticks",
@@ -77,6 +83,7 @@ def fig(name: str, marks, axes, *, title: str = "", height: int = 230, legend: s
                title_style={"font-size": "14px"}, animation_duration=0)
     f.add_class(f"stpx-fig-{name}")
     legend_for(f)
+    register(f)  # round, uncrowded ticks on its linear axes
     return f
 
 
@@ -107,23 +114,6 @@ def strip_row(i: int, n: int):
     return 1.0 - (i + 1) * h + 0.15 * h, 1.0 - i * h - 0.15 * h
 
 
-def int_tick_values(lo: int, hi: int, max_ticks: int = 10) -> np.ndarray:
-    """Integer ticks from ``lo`` to ``hi``, at most ``max_ticks``, a step of 1, 2, 5, 10, ..."""
-    span = max(1, int(hi) - int(lo))
-    step = next(m * 10 ** e for e in range(12) for m in (1, 2, 5) if span / (m * 10 ** e) < max_ticks)
-    # lo, then the multiples of the step (1, 10, 20, 30 rather than 1, 11, 21, 31)
-    first = (int(lo) // step + 1) * step
-    rest = np.arange(first if first - lo >= step / 2 else first + step, int(hi) + 1, step)
-    return np.concatenate([[int(lo)], rest]).astype(float)
-
-
-def int_ticks(axis, lo: int, hi: int, max_ticks: int = 10) -> None:
-    """Integer tick values on ``axis`` (:func:`int_tick_values`): a count axis never reads
-    1.1, 1.2, ..."""
-    axis.tick_values = int_tick_values(lo, hi, max_ticks)
-    axis.tick_format = "d"
-
-
 def membrane_figure(name, x, keys, *, title, height=240):
     """v(t) under the threshold θ(t) with spike ticks on top: three Lines marks named
     ``keys`` = (v, threshold, spikes) on one mV scale, and their Figure."""
@@ -131,7 +121,7 @@ def membrane_figure(name, x, keys, *, title, height=240):
     v, thr, spk = (lines(x, yv, color=COLORS["blue"], label="membrane potential v"),
                    lines(x, yv, color=COLORS["red"], dash=True, label="threshold θ"),
                    lines(x, yv, color=COLORS["grey"], width=1))
-    f = fig(name, [v, thr, spk], [x_axis(x, "time (ms)"), y_axis(yv, "membrane potential (mV)")],
+    f = fig(name, [v, thr, spk], [x_axis(x, "time (ms)"), y_axis(yv, "v (mV)")],
             title=title, height=height)
     return dict(zip(keys, (v, thr, spk))), f
 
@@ -150,16 +140,17 @@ def x_axis(scale, label):
     # out, which logs "translate(x,undefined)" errors
     log = isinstance(scale, LogScale)
     ax = Axis(scale=scale, label=label, side="bottom", tick_format=LOG_FORMAT if log else "~g",
-              label_offset="32px", num_ticks=7)
-    return _log_ticks(ax) if log else ax
+              label_offset="32px")
+    return _log_ticks(ax) if log else auto_ticks(ax)
 
 
-def y_axis(scale, label, side="left", num_ticks: int = 5):
-    """A y axis; ``num_ticks`` bounds the tick labels (a 60 px figure has room for ~3)."""
+def y_axis(scale, label, side="left"):
+    """A y axis (d3's round ticks; bqplot's ``num_ticks`` would place them at unround values:
+    use :func:`nice_ticks` where a short axis needs fewer)."""
     log = isinstance(scale, LogScale)
     ax = Axis(scale=scale, label=label, side=side, tick_format=LOG_FORMAT if log else "~g",
-              label_offset="44px", num_ticks=num_ticks)
-    return _log_ticks(ax) if log else ax
+              label_offset="44px")
+    return _log_ticks(ax) if log else auto_ticks(ax)
 
 
 def time_scale():
@@ -176,11 +167,14 @@ def dec(x, y, max_points: int = MAX_POINTS):
 
 def apply_marks(find, data: dict) -> None:
     """Set ``data`` = ``{name: {trait: value}}`` on the marks ``find(name)`` returns (None:
-    skipped), each inside ``hold_sync()`` (one message), sending only traits that changed."""
+    skipped), each inside ``hold_sync()`` (one message), sending only traits that changed;
+    then the automatic ticks of the figures drawing them (:func:`refresh_ticks`)."""
+    changed = []
     for name, traits in data.items():
         mark = find(name)
         if mark is None:
             continue
+        changed.append(mark)
         with mark.hold_sync():
             for trait, val in traits.items():
                 cur = getattr(mark, trait)
@@ -191,6 +185,7 @@ def apply_marks(find, data: dict) -> None:
                 elif _same(cur, val):
                     continue
                 setattr(mark, trait, val)
+    refresh_ticks(marks=changed)
 
 
 def _same(a, b) -> bool:

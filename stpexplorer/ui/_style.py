@@ -33,7 +33,7 @@ STYLE = """<style>
 /* lecture mode (ui/_lecture.py): about 1.4x the text of figures, legends, status and readouts */
 .stpx-lecture .bqplot .tick text { font-size: 15px !important; }
 .stpx-lecture .bqplot .axislabel { font-size: 18px !important; }
-.stpx-lecture .bqplot .mainheading { font-size: 20px !important; }
+.stpx-lecture .bqplot .mainheading { font-size: 18px !important; }
 .stpx-lecture .stpx-legend { font-size: 18px; padding-left: 78px; }
 .stpx-lecture .stpx-legend .stpx-legend-glyph { width: 30px; height: 14px; }
 .stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation { font-size: 18px; }

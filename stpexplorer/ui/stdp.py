@@ -35,7 +35,17 @@ import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
 from ..datasets import SJOSTROM_2001
-from ._marks import dec, fig, lines, spike_strip, strip_row, ticks, x_axis, y_axis
+from ._marks import (
+    dec,
+    fig,
+    lines,
+    nice_ticks,
+    spike_strip,
+    strip_row,
+    ticks,
+    x_axis,
+    y_axis,
+)
 from ._panel import Panel
 from ._stdp_map import DwMapView
 from ._style import COLORS
@@ -89,10 +99,9 @@ class STDPPanel(Panel):
         L["amp_plus"] = L["amp_minus"] = lines(x, ya, color=[COLORS["orange"], COLORS["blue"]],
                                                label=["A2+ + A3+·o2 (post spike)", "A2− + A3−·r2 (pre spike)"])
         self.rows.update(amp_plus=0, amp_minus=1)
-        ay = y_axis(ya, "amplitude")
-        ay.num_ticks = 4  # a short figure: the default ticks crowd
+        ay = self._amp_ax = y_axis(ya, "amplitude")  # ≤ 4 round ticks, set with the data: a short figure
         fa = fig("amplitudes", [L["amp_plus"]], [x_axis(x, "time (ms)"), ay],
-                 title="Effective amplitudes (triplet terms grow with recent spikes)", height=190)
+                 title="Effective amplitudes (grow with recent spikes)", height=190)
         xw, yd = LinearScale(min=-100.0, max=100.0), LinearScale()
         L["window"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": xw, "y": yd},
                               colors=[COLORS["blue"]], default_size=14, labels=["simulated pair"],
@@ -108,7 +117,8 @@ class STDPPanel(Panel):
         self.figures.update(traces=f1, window=f2, freq=f3, amplitudes=fa)
         f1.layout.width = f2.layout.width = f3.layout.width = fa.layout.width = "100%"
         pairing = W.HBox([W.VBox([strip, f1, fa], layout=W.Layout(width="60%", min_width="320px")),
-                          W.Box([f2], layout=W.Layout(width="40%", min_width="300px"))],
+                          # a gap: the pairing figure's right axis label stays its own
+                          W.Box([f2], layout=W.Layout(width="40%", min_width="300px", padding="0 0 0 20px"))],
                          layout=W.Layout(flex_flow="row wrap", width="100%"))
         freq = W.HBox([W.Box([f3], layout=W.Layout(width="65%", min_width="340px")), side],
                       layout=W.Layout(flex_flow="row wrap", width="100%", align_items="center"))
@@ -150,8 +160,8 @@ class STDPPanel(Panel):
             _swatch(minus, "data, Δt = −10 ms (mean ± SEM)", "&#9632;")]))
         legend.add_class("stpx-freq-legend")
         cite = W.HTML(f"<small>Data: {html.escape(d.citation)}. Model: Δw of the current rule after "
-                      f"{d.n_pairs} pairings (w0 from the slider; with bounds = none Δw does not depend "
-                      "on w0 and is compared with the fractional change, as in Pfister &amp; Gerstner "
+                      f"{d.n_pairs} pairings (initial w from the slider; with bounds = none Δw does not depend "
+                      "on it and is compared with the fractional change, as in Pfister &amp; Gerstner "
                       "2006).</small>")
         cite.add_class("stpx-freq-citation")
         cite.add_class("stpx-citation")
@@ -174,6 +184,7 @@ class STDPPanel(Panel):
                         v["A_minus"] + v["A3_minus"] * np.asarray(r.pre_trace_x, np.float64)], axis=1)
         xx, yy = dec(t, amp.astype(np.float32))
         d["amp_plus"] = {"x": xx, "y": yy}
+        d["_amp_ax"] = {"tick_values": nice_ticks(0.0, max(float(np.nanmax(amp)), 1e-6), 4)}
         xx, yy = ticks(t[r.pre > 0.5], *strip_row(0, 2))
         d["pre"] = {"x": xx, "y": yy}
         xx, yy = ticks(t[r.post > 0.5], *strip_row(1, 2))
@@ -213,7 +224,7 @@ class STDPPanel(Panel):
 
     @property
     def _marks(self):
-        return {"_freq_y": self._freq_y}
+        return {"_freq_y": self._freq_y, "_amp_ax": self._amp_ax}
 
     def _summary(self, r):
         w = r.w

@@ -22,6 +22,7 @@ from ._marks import (
     int_tick_values,
     lines,
     membrane_figure,
+    nice_ticks,
     ticks,
     x_axis,
     y_axis,
@@ -67,19 +68,20 @@ class ThresholdPanel(Panel):
         L["p"] = HeatMap(x=np.arange(2, dtype=np.float32), y=np.arange(2, dtype=np.float32),
                          color=np.zeros((2, 2), np.float32), scales={"x": xh, "y": yh, "color": cs})
         self._p_ax = y_axis(yh, "unit")
+        self._p_bar = ColorAxis(scale=cs, side="right", label="p", tick_format=".2~f", label_offset="44px")
         f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), self._p_ax,
-                                      ColorAxis(scale=cs, side="right", label="p", num_ticks=4,
-                                                tick_format=".2~f", label_offset="44px")],
+                                      self._p_bar],
                  title="Softmax firing probability p of each unit", height=200)
 
         marks, f4 = membrane_figure("alif", x, ("v", "alif_thr", "alif_spikes"),
-                                    title="Adaptive LIF (step current 100–900 ms; ticks: spikes)")
+                                    title="Adaptive LIF neuron (current on 100–900 ms)")
         L.update(marks)
         ya = LinearScale(min=0.0)
         L["rate"] = lines(x, ya, color=COLORS["green"], marker="circle", marker_size=16,
                           label="1 / ISI")
-        # few ticks: a preset's high rates crammed 14 labels into the short axis
-        f5 = fig("alif_rate", [L["rate"]], [x_axis(x, "time (ms)"), y_axis(ya, "rate (Hz)", num_ticks=4)],
+        # ≤ 4 round ticks (set with the data): a preset's high rates crammed 14 labels into the short axis
+        self._rate_ax = y_axis(ya, "rate (Hz)")
+        f5 = fig("alif_rate", [L["rate"]], [x_axis(x, "time (ms)"), self._rate_ax],
                  title="Adapting firing rate", height=200)
         self.figures.update(wtas=f1, wtas_thr=f2, wtas_p=f3, alif=f4, alif_rate=f5)
         half = W.Layout(width="50%", min_width="320px")
@@ -91,7 +93,7 @@ class ThresholdPanel(Panel):
     @property
     def _marks(self):
         return {"_raster_y": self._raster_y, "_p_cs": self._p_cs, "_raster_ax": self._raster_ax,
-                "_p_ax": self._p_ax}
+                "_p_ax": self._p_ax, "_p_bar": self._p_bar, "_rate_ax": self._rate_ax}
 
     def _plot_data(self, r, v):
         t = r.t.astype(np.float32)
@@ -111,6 +113,7 @@ class ThresholdPanel(Panel):
                   "y": np.arange(n, dtype=np.float32), "color": np.ascontiguousarray(pb.T)}
         lo, hi = float(np.min(pb)), float(np.max(pb))
         d["_p_cs"] = {"min": lo, "max": hi if hi > lo else lo + 1e-3}  # the data's range: contrast
+        d["_p_bar"] = {"tick_values": nice_ticks(lo, hi, 4)}
         units = int_tick_values(0, n - 1, 6)
         d["_raster_ax"] = d["_p_ax"] = {"tick_values": units, "tick_format": "d"}
         xx, yy = dec(t, r.alif_v)
@@ -124,6 +127,8 @@ class ThresholdPanel(Panel):
         if rt.size == 0:
             rt, rh = np.array([t[0]], np.float32), np.array([np.nan], np.float32)
         d["rate"] = {"x": rt, "y": rh}
+        top = float(np.nanmax(rh)) if np.isfinite(rh).any() else 1.0
+        d["_rate_ax"] = {"tick_values": nice_ticks(0.0, max(top, 1.0), 4)}
         return d
 
     def _summary(self, r):
