@@ -168,7 +168,7 @@ STDP = Experiment(
                 help="all_to_all: every earlier spike adds to the traces; nearest: only the last one counts"),
         C.BOUNDS,
         Control("delta_t_ms", 10.0, -100.0, 100.0, unit="ms", label="Δt", step=0.5,
-                help="spike timing of each pair: t_post − t_pre, ms"),
+                help="spike timing of each pair: t(post) − t(pre), ms"),
         Control("pair_rate_hz", 5.0, 0.5, 50.0, kind="log", unit="Hz", label="pairing rate",
                 help="rate at which the pairs repeat, Hz"),
         Control("n_pairs", 20, 1, 60, kind="int", label="pairs", help="number of pre/post pairs in the protocol"),

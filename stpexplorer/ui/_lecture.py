@@ -19,7 +19,7 @@ from bqplot import Figure
 __all__ = ["LECTURE_CLASS", "LectureMode"]
 
 LECTURE_CLASS = "stpx-lecture"
-_MARGIN = {"top": 6, "bottom": 12, "left": 16, "right": 12}  # px added to each figure's margin
+_MARGIN = {"top": 6, "bottom": 12, "left": 16, "right": 26}  # px added to each figure's margin
 _OFFSET = {"bottom": 44, "top": 44, "left": 58, "right": 58}  # axis label offsets in lecture mode, px
 
 

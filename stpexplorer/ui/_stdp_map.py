@@ -44,7 +44,7 @@ class DwMapView(W.HBox):
             f"<b style='color:{COLORS['blue']}'>&#9632;</b> depression (Δw &lt; 0)<br>"
             "<b>&#9472;&#9472;</b> Δw = 0<br>"
             "<b>+</b> current pairing rate and Δt<br>"
-            f"<small>{html.escape(f'Δw of the current rule after {n_pairs} pre/post pairings at each rate and lag (Δt = t_post − t_pre), from w0. Click a cell to pair at that rate and Δt.')}"
+            f"<small>{html.escape(f'Δw of the current rule after {n_pairs} pre/post pairings at each rate and lag (Δt = t(post) − t(pre)), from the initial w. Click a cell to pair at that rate and Δt.')}"
             "</small></div>")
         cap.add_class("stpx-dwmap-caption")
         self.caption = cap
@@ -65,7 +65,7 @@ class DwMapView(W.HBox):
                                         axis=1) for p in level_paths(dw, 0.0)]
         self._key = key
         self.view.draw(rates, dts, dw, x_log=True, y_log=False, x_label="pairing rate (Hz)",
-                       y_label="Δt = t_post − t_pre (ms)", color_label="Δw", mid=0.0,
+                       y_label="Δt = t(post) − t(pre) (ms)", color_label="Δw", mid=0.0,
                        current=(float(values["pair_rate_hz"]), float(values["delta_t_ms"])),
                        contour=self.zero_lines)
         self.figure.title = self.title  # after draw(): the kit may set its own title there

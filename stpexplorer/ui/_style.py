@@ -38,6 +38,5 @@ STYLE = """<style>
 .stpx-lecture .stpx-legend .stpx-legend-glyph { width: 30px; height: 14px; }
 .stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation { font-size: 18px; }
 .stpx-lecture .widget-readout, .stpx-lecture .widget-label, .stpx-lecture .widget-toggle-button,
-.stpx-lecture .widget-dropdown select, .stpx-lecture .lm-TabBar-tabLabel,
-.stpx-lecture .p-TabBar-tabLabel { font-size: 18px; }
+.stpx-lecture .widget-dropdown select { font-size: 18px; }
 </style>"""

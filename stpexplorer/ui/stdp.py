@@ -111,7 +111,7 @@ class STDPPanel(Panel):
         L["delta_t_marker"] = lines(xw, yd, color=COLORS["green"], width=2, label="current Δt")
         L["zero"] = lines(xw, yd, color=COLORS["grey"], width=1)
         f2 = fig("window", [L[k] for k in ("window_line", "window", "window_analytic", "delta_t_marker", "zero")],
-                 [x_axis(xw, "Δt = t_post − t_pre (ms)"), y_axis(yd, "Δw per pair")],
+                 [x_axis(xw, "Δt = t(post) − t(pre) (ms)"), y_axis(yd, "Δw per pair")],
                  title="STDP window", height=300)
         f3, side = self._build_freq()
         self.figures.update(traces=f1, window=f2, freq=f3, amplitudes=fa)
