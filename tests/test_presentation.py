@@ -205,10 +205,24 @@ def test_wtas_probability_map_spans_the_data_and_its_bar_is_upright(panels):
     cs = heat.scales["color"]
     assert cs.min == pytest.approx(c.min(), rel=1e-6) and cs.max == pytest.approx(c.max(), rel=1e-6)
     assert c.max() < 0.9  # the fixed 0–1 range would have left the map dark
-    bar = next(a for a in p.figures["wtas_p"].axes if isinstance(a, ColorAxis))
-    assert bar.side == "right" and bar.orientation == "vertical" and bar.label == "p"
-    f = p.figures["wtas_p"]
-    assert f.fig_margin["right"] >= 80 and f.fig_margin["top"] >= 28  # title clear of the bar
+    # the colour bar: an HTML row under the map, low (dark) on the left, labelled with the range
+    bar = p.p_colorbar.value
+    assert f"{c.min():.3g}" in bar and f"{c.max():.3g}" in bar and "p (firing probability)" in bar
+    assert bar.index(f"{c.min():.3g}") < bar.index("linear-gradient(to right, #440154") < bar.index(f"{c.max():.3g}")
+    box = next(w for w in _walk(p) if isinstance(w, W.Box) and p.p_colorbar in w.children)
+    kids = list(box.children)
+    assert p.figures["wtas_p"] in list(kids[kids.index(p.p_colorbar) - 1].children)  # right under the map
+
+
+def test_no_colour_axis_in_a_figure_too_short_for_it(panels):
+    """bqplot's vertical ColorAxis is 200 px shorter than the plot: no bar, reversed ticks
+    below ~300 px. Figures with one must be tall enough for a 60 px bar."""
+    for key, p in panels.items():
+        for f in _figures(p):
+            if any(isinstance(a, ColorAxis) for a in f.axes):
+                h = int(str(f.layout.height).rstrip("px"))
+                plot = h - f.fig_margin["top"] - f.fig_margin["bottom"]
+                assert plot - 200 >= 60, (key, f.title, h, f.fig_margin)
 
 
 # ------------------------------------------------------------------ 4. labels

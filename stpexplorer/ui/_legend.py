@@ -15,7 +15,11 @@ import html
 import ipywidgets as W
 from bqplot import Figure, Lines, Scatter
 
-__all__ = ["legend_entries", "legend_for", "legend_html", "place_legends"]
+__all__ = ["VIRIDIS", "colorbar_html", "legend_entries", "legend_for", "legend_html", "place_legends"]
+
+#: bqplot's "viridis" scheme as CSS gradient stops (low -> high)
+VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
+           "#b5de2b", "#fde725")
 
 _WATCH = ("labels", "colors", "visible", "line_style", "display_legend")
 
@@ -62,6 +66,18 @@ def legend_html(figure) -> str:
     items = [f"<span class='stpx-legend-item'>{_glyph(c, g)}&nbsp;{html.escape(lab)}</span>"
              for lab, c, g in legend_entries(figure)]
     return "".join(items)
+
+
+def colorbar_html(label: str, lo: float, hi: float, stops=VIRIDIS, fmt: str = ".3g") -> str:
+    """A horizontal colour bar as HTML, low values on the left: ``label lo [gradient] hi``.
+
+    bqplot's ColorAxis draws a vertical bar 200 px shorter than the plot (a fixed 100 px
+    offset at each end): in a figure under ~300 px it has no bar and reversed ticks."""
+    grad = ", ".join(stops)
+    bar = (f"<span class='stpx-colorbar-bar' style='display:inline-block;width:180px;height:12px;"
+           f"vertical-align:middle;background:linear-gradient(to right, {grad})'></span>")
+    return (f"<span class='stpx-legend-item'>{html.escape(label)}:&nbsp;{format(lo, fmt)}&nbsp;{bar}"
+            f"&nbsp;{format(hi, fmt)}</span>")
 
 
 def legend_for(figure) -> W.HTML:

@@ -4,8 +4,8 @@ Figures
 -------
 ``stpx-fig-wtas``      spike raster of the WTAS units (ticks, one row per unit)
 ``stpx-fig-wtas_thr``  each unit's threshold θ_i(t)
-``stpx-fig-wtas_p``    the softmax probabilities p_i(t) as a heat map (units × time); the colour
-                       bar spans the data's range (low at the bottom)
+``stpx-fig-wtas_p``    the softmax probabilities p_i(t) as a heat map (units × time); its colour
+                       bar (``stpx-colorbar``, an HTML row under it) spans the data's range
 ``stpx-fig-alif``      adaptive LIF: v(t) under its threshold θ(t), spikes as ticks on top
 ``stpx-fig-alif_rate`` the adapting instantaneous firing rate (1 / inter-spike interval)
 """
@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
-from bqplot import ColorAxis, ColorScale, HeatMap, LinearScale
+from bqplot import ColorScale, HeatMap, LinearScale
 
+from ._legend import colorbar_html
 from ._marks import (
     dec,
     fig,
@@ -68,9 +69,7 @@ class ThresholdPanel(Panel):
         L["p"] = HeatMap(x=np.arange(2, dtype=np.float32), y=np.arange(2, dtype=np.float32),
                          color=np.zeros((2, 2), np.float32), scales={"x": xh, "y": yh, "color": cs})
         self._p_ax = y_axis(yh, "unit")
-        self._p_bar = ColorAxis(scale=cs, side="right", label="p", tick_format=".2~f", label_offset="44px")
-        f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), self._p_ax,
-                                      self._p_bar],
+        f3 = fig("wtas_p", [L["p"]], [x_axis(xh, "time (ms)"), self._p_ax],
                  title="Softmax firing probability p of each unit", height=200)
 
         marks, f4 = membrane_figure("alif", x, ("v", "alif_thr", "alif_spikes"),
@@ -87,13 +86,17 @@ class ThresholdPanel(Panel):
         half = W.Layout(width="50%", min_width="320px")
         for f in (f1, f2, f3, f4, f5):
             f.layout.width = "100%"
-        return W.HBox([W.VBox([f1, f2, f3], layout=half), W.VBox([f4, f5], layout=half)],
+        # the colour bar is an HTML row under the map (bqplot's vertical bar needs > 300 px)
+        self.p_colorbar = W.HTML("", layout=W.Layout(margin="-4px 0 6px 0"))
+        self.p_colorbar.add_class("stpx-legend")
+        self.p_colorbar.add_class("stpx-colorbar")
+        return W.HBox([W.VBox([f1, f2, f3, self.p_colorbar], layout=half), W.VBox([f4, f5], layout=half)],
                       layout=W.Layout(flex_flow="row wrap", width="100%"))
 
     @property
     def _marks(self):
         return {"_raster_y": self._raster_y, "_p_cs": self._p_cs, "_raster_ax": self._raster_ax,
-                "_p_ax": self._p_ax, "_p_bar": self._p_bar, "_rate_ax": self._rate_ax}
+                "_p_ax": self._p_ax, "_rate_ax": self._rate_ax}
 
     def _plot_data(self, r, v):
         t = r.t.astype(np.float32)
@@ -113,7 +116,7 @@ class ThresholdPanel(Panel):
                   "y": np.arange(n, dtype=np.float32), "color": np.ascontiguousarray(pb.T)}
         lo, hi = float(np.min(pb)), float(np.max(pb))
         d["_p_cs"] = {"min": lo, "max": hi if hi > lo else lo + 1e-3}  # the data's range: contrast
-        d["_p_bar"] = {"tick_values": nice_ticks(lo, hi, 4)}
+        self.p_colorbar.value = colorbar_html("p (firing probability)", lo, hi)
         units = int_tick_values(0, n - 1, 6)
         d["_raster_ax"] = d["_p_ax"] = {"tick_values": units, "tick_format": "d"}
         xx, yy = dec(t, r.alif_v)
