@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ._a11y import A11Y_SCRIPT
+
 __all__ = ["COLORS", "CYCLE", "STYLE"]
 
 # Okabe & Ito colour-blind-safe palette (no black: both light and dark themes)
@@ -25,6 +27,11 @@ STYLE = """<style>
 .stpx-legend { font-size: var(--jp-ui-font-size1, 13px); line-height: 1.5; padding-left: 62px; }
 .stpx-legend .stpx-legend-item { display: inline-block; white-space: nowrap; margin-right: 1.1em; }
 .stpx-legend .stpx-legend-glyph { vertical-align: middle; }
+/* contrast (WCAG AA, 4.5:1): tab titles; figure boxes do not scroll (a scroll region
+   must be reachable from the keyboard; their content is never cut) */
+.stpx-explorer > .lm-TabBar .lm-TabBar-tab, .stpx-panel .lm-TabBar .lm-TabBar-tab {
+  color: var(--jp-ui-font-color1) !important; }
+.stpx-panel .stpx-figbox { overflow: visible; }
 /* links (downloads, exports) look like links; the Share box's link is code */
 .stpx-panel a, .stpx-panel a:visited, .stpx-panel .widget-html a {
   color: var(--jp-content-link-color, #1a6fb5); text-decoration: underline; }
@@ -39,4 +46,4 @@ STYLE = """<style>
 .stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation { font-size: 18px; }
 .stpx-lecture .widget-readout, .stpx-lecture .widget-label, .stpx-lecture .widget-toggle-button,
 .stpx-lecture .widget-dropdown select { font-size: 18px; }
-</style>"""
+</style>""" + A11Y_SCRIPT

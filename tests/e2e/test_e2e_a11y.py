@@ -60,34 +60,29 @@ def _tab_reaches(page, panel: str, n_controls: int) -> set[int]:
 
 
 @pytest.mark.timeout(600)
-def test_axe_and_keyboard_every_tab(browser_context, get_voila):
+def test_axe_and_keyboard_every_tab(page, browser_context, get_voila):
     server = get_voila("explorer")
-    page = browser_context.new_page()
-    page.errors = H.PageErrors(page)
     H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
     axe = axe_playwright.Axe()
     failures = []
-    try:
-        first = next(iter(H.TITLE_OF))
-        H.open_voila(page, server, H.panel_sel(first), timeout=180_000)
-        for key, title in H.TITLE_OF.items():
-            panel = H.panel_sel(key)
-            if key != first:
-                H.click_tab(page, title)
-                H.wait_widgets(page, panel)
-            H.wait_stable(page, panel, quiet_ms=500)
-            page.screenshot(path=str(H.ARTIFACTS / f"a11y-{key}.png"), full_page=True)
-            res = axe.run(page)
-            severe = [v for v in res.response["violations"] if v.get("impact") in SEVERE]
-            if severe:
-                failures.append(f"--- tab {title!r}:\n{_report(severe)}")
-            controls = page.evaluate(MARK_CONTROLS_JS, panel)
-            reached = _tab_reaches(page, panel, len(controls))
-            missed = [controls[i] for i in range(len(controls)) if i not in reached]
-            if missed:
-                failures.append(f"--- tab {title!r}: Tab does not reach {len(missed)} of {len(controls)} "
-                                f"controls: {missed[:12]}")
-        assert not failures, "\n".join(failures)
-        H.assert_no_widget_errors(page, page.errors)
-    finally:
-        H.close_page(page)
+    first = next(iter(H.TITLE_OF))
+    H.open_voila(page, server, H.panel_sel(first), timeout=180_000)
+    for key, title in H.TITLE_OF.items():
+        panel = H.panel_sel(key)
+        if key != first:
+            H.click_tab(page, title)
+            H.wait_widgets(page, panel)
+        H.wait_stable(page, panel, quiet_ms=500)
+        page.screenshot(path=str(H.ARTIFACTS / f"a11y-{key}.png"), full_page=True)
+        res = axe.run(page)
+        severe = [v for v in res.response["violations"] if v.get("impact") in SEVERE]
+        if severe:
+            failures.append(f"--- tab {title!r}:\n{_report(severe)}")
+        controls = page.evaluate(MARK_CONTROLS_JS, panel)
+        reached = _tab_reaches(page, panel, len(controls))
+        missed = [controls[i] for i in range(len(controls)) if i not in reached]
+        if missed:
+            failures.append(f"--- tab {title!r}: Tab does not reach {len(missed)} of {len(controls)} "
+                            f"controls: {missed[:12]}")
+    assert not failures, "\n".join(failures)
+    H.assert_no_widget_errors(page, page.errors)
