@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from stpexplorer.experiments import EXPERIMENTS, dump_json
-from stpexplorer.ui._export import params_text, stamp_svg
+from stpexplorer.ui._export import CHAR_PX, params_text, stamp_svg
 from stpexplorer.ui._share import format_value, parse_query
 from stpexplorer.ui.explorer import Explorer
 
@@ -121,7 +121,7 @@ def test_stamp_svg_adds_title_and_parameters():
     lines = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert lines[0] == "STP — traces" and "τd=800.0 ms" in lines[1]
     assert len(lines) >= 3  # the long parameter line is wrapped to the 400 px width
-    assert all(len(t) <= 400 / 6.6 + 1 for t in lines[1:])
+    assert all(len(t) * CHAR_PX <= 400 - 16 for t in lines[1:])  # each line fits the width
     band = 16 * len(lines) + 10
     assert h == 200 + band and root.get("width") == "400"
     g = [k for k in root if k.get("transform")]

@@ -20,9 +20,11 @@ import textwrap
 import ipywidgets as W
 from bqplot import Figure
 
-__all__ = ["figure_name", "install_export", "params_text", "stamp_svg"]
+__all__ = ["CHAR_PX", "figure_name", "install_export", "params_text", "stamp_svg"]
 
 _LINE = 16  # px per stamped line
+#: px per character of the 12 px stamp, wide enough for sans-serif digits, Greek and "="
+CHAR_PX = 7.4
 _BUTTON_LAYOUT = {"width": "auto", "height": "26px"}
 _MIN_HEIGHT = 100  # px: shorter figures (spike strips above a trace figure) get no export row
 
@@ -93,7 +95,7 @@ def stamp_svg(svg: str, title: str, params: str) -> str:
     root = m.group(0)
     width = float(re.sub(r"[^0-9.]", "", _attr(root, "width") or "") or 640)
     height = float(re.sub(r"[^0-9.]", "", _attr(root, "height") or "") or 400)
-    chars = max(30, int(width / 6.6))  # ~6.6 px per character at 12 px
+    chars = max(30, int((width - 16) / CHAR_PX))
     lines = textwrap.wrap(params, chars) or [""]
     band = _LINE * (len(lines) + 1) + 10
     bg = _background(root)

@@ -79,6 +79,8 @@ def test_axe_and_keyboard_every_tab(page, browser_context, get_voila):
         if severe:
             failures.append(f"--- tab {title!r}:\n{_report(severe)}")
         controls = page.evaluate(MARK_CONTROLS_JS, panel)
+        n_sliders = page.locator(f"{panel} .noUi-handle[role=slider]:visible").count()
+        assert n_sliders >= 3 and len(controls) > n_sliders, (title, n_sliders, controls)
         reached = _tab_reaches(page, panel, len(controls))
         missed = [controls[i] for i in range(len(controls)) if i not in reached]
         if missed:
