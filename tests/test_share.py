@@ -171,3 +171,37 @@ def test_upload_same_json_twice_reapplies(explorer):
     p.files.upload.value = (dict(up),)  # the same file chosen again
     assert p.values["U"] == 0.2 and p.files.upload.value == ()
     assert p.files.upload.tooltip and p.files.upload.tooltip != "null"
+
+
+# ---------------------------------------------------------------- the page's query in Voila
+def test_voila_kernel_started_for_the_page_reads_query_string(monkeypatch):
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k1")
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "tab=stdp&A_plus=0.02&lecture=1&token=t")
+    e = Explorer(warm=False)
+    assert e.tab == "stdp" and e.lecture is True
+    assert e.panels["stdp"].control_values()["A_plus"] == 0.02
+    assert Explorer(warm=False, url=False).tab == next(iter(EXPERIMENTS))  # url=False: not read
+
+
+def test_preheated_kernel_waits_for_the_page_in_a_thread(monkeypatch):
+    import threading
+
+    import voila.utils
+
+    asked = threading.Event()
+
+    def fake_query(url=None):
+        asked.set()
+        return "tab=stdp&tau_minus=-5"
+
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k2")
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(voila.utils, "get_query_string", fake_query)
+    e = Explorer(warm=False)
+    assert asked.wait(10)
+    for t in threading.enumerate():
+        if t.name == "stpx-url":
+            t.join(30)  # outside a kernel the thread applies the query itself
+    assert e.tab == "stdp"
+    assert "tau_minus must be in (0, inf) ms, got '-5'" in e.panels["stdp"].error_text
