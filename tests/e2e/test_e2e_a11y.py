@@ -78,6 +78,17 @@ def test_axe_and_keyboard_every_tab(page, browser_context, get_voila):
         severe = [v for v in res.response["violations"] if v.get("impact") in SEVERE]
         if severe:
             failures.append(f"--- tab {title!r}:\n{_report(severe)}")
+        page.wait_for_timeout(100)  # (names and values are set in the next animation frame)
+        names = page.evaluate("""(p) => Array.from(document.querySelectorAll(p + ' .widget-slider'))
+            .filter(w => w.getBoundingClientRect().width > 0).map(w => {
+                const h = w.querySelector('.noUi-handle'), l = w.querySelector('.widget-label');
+                const r = w.querySelector('.widget-readout');
+                return [l.textContent.trim(), h.getAttribute('aria-label'), r.textContent.trim(),
+                        h.getAttribute('aria-valuetext')]; })""", panel)
+        wrong = [n for n in names if n[0] and (n[1] != n[0] or n[3] != n[2])]
+        if wrong:
+            failures.append(f"--- tab {title!r}: slider handles named/valued unlike their label/readout: "
+                            f"{wrong[:6]}")
         controls = page.evaluate(MARK_CONTROLS_JS, panel)
         n_sliders = page.locator(f"{panel} .noUi-handle[role=slider]:visible").count()
         assert n_sliders >= 3 and len(controls) > n_sliders, (title, n_sliders, controls)
