@@ -42,6 +42,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_link_share_export_upload(page, browser_context, get_voila, tmp_path):
     server = get_voila("explorer")
     H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    heated = server.log_tail(10**7).count("Using pre-heated kernel")
     page.goto(server.url(QUERY), wait_until="domcontentloaded", timeout=180_000)
     # the link's state arrives once the page has taken its kernel
     _wait(page, """(t) => Array.from(document.querySelectorAll('.lm-TabBar-tab.lm-mod-current'))
@@ -49,6 +50,9 @@ def test_link_share_export_upload(page, browser_context, get_voila, tmp_path):
     _wait(page, "() => !!document.querySelector('.stpx-explorer.stpx-lecture')")
     _wait(page, "(p) => /tau_minus must be in/.test((document.querySelector(p + ' .stpx-error') || {})"
                 ".innerText || '')", STDP)
+    # the page took a pre-heated kernel (as `stpexplorer app` serves): the query came through
+    # voila's wait_for_request, not $QUERY_STRING
+    assert server.log_tail(10**7).count("Using pre-heated kernel") == heated + 1, server.log_tail()
     err = H.error_text(page, STDP)
     assert "tau_minus must be in (0, inf) ms, got '-5'" in err, err
     _wait(page, "(p) => !!document.querySelector(p + ' .bqplot path.line')", STDP)
@@ -76,6 +80,7 @@ def test_link_share_export_upload(page, browser_context, get_voila, tmp_path):
     selected = page.evaluate("(s) => { const i = document.querySelector(s); "
                              "return i.value.substring(i.selectionStart, i.selectionEnd); }", link_sel)
     assert selected == link
+    page.locator(f"{STDP} .stpx-share-box").first.screenshot(path=str(H.ARTIFACTS / "share-link.png"))
 
     # export: PNG and SVG of the pairing-traces figure, stamped
     box = page.locator(f"{STDP} .stpx-figbox:has(.stpx-fig-traces)").first
