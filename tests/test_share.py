@@ -107,6 +107,11 @@ def test_share_button_shows_the_link(explorer):
     box = p._share_box.value
     assert "class='stpx-share-link'" in box and "readonly" in box
     assert "U=0.35" in re.search(r"value='([^']*)'", box).group(1)
+    assert "add it to the dashboard&#x27;s address" in box  # outside Voila: a query, said so
+    e.share_base = "https://example.org/voila/render/explorer.ipynb"
+    p._share_button.click()
+    assert e.share_link == e.url(e.share_base) and e.share_link.startswith(e.share_base + "?tab=stp")
+    assert "Link to this view" in p._share_box.value
 
 
 # ---------------------------------------------------------------- export

@@ -103,6 +103,8 @@ class ShareMixin:
     """State, links and the Share button of the Explorer (``.panels``, ``.tabs``, ``set_lecture``)."""
 
     share_link = ""  # the last link the Share button showed
+    #: the dashboard's address for the Share button outside Voila (in Voila: the page's own)
+    share_base = ""
 
     # ------------------------------------------------------------------ state
     @property
@@ -212,13 +214,15 @@ class ShareMixin:
         """Show the link of the current state in ``out``, selected, and copy it (browser JS)."""
         env = os.environ
         base = (f"http://{env['SERVER_NAME']}:{env.get('SERVER_PORT', '')}{env.get('SCRIPT_NAME', '/')}"
-                if _in_voila() and "SERVER_NAME" in env else "")
+                if _in_voila() and "SERVER_NAME" in env else self.share_base)
         self.share_link = link = self.url(base)
         query = link[link.index("?"):]
         rel = " data-relative='1'" if _in_voila() else ""
         self._share_n = getattr(self, "_share_n", 0) + 1
+        what = ("Link to this view" if _in_voila() or base else
+                "Query of this view (add it to the dashboard's address, or set explorer.share_base)")
         out.value = (
-            f"<label class='stpx-share-label'>Link to this view "
+            f"<label class='stpx-share-label'>{html.escape(what)} "
             f"<input class='stpx-share-link' readonly size='70' value='{html.escape(link)}' "
             f"data-query='{html.escape(query)}'{rel}></label> "
             f"<span class='stpx-share-msg' role='status'>select the link and copy it (Ctrl+C)</span>"
