@@ -136,7 +136,7 @@ def _link_html(name: str, stamped: str, kind: str, n: int) -> str:
 class _Exporter:
     """The export row of one figure: buttons, and the link of the last export."""
 
-    def __init__(self, panel, f: Figure, layout, style):
+    def __init__(self, panel, f: Figure, layout, style, row_layout):
         self.panel, self.figure, self.n = panel, f, 0
         self.name = figure_name(f)
         self.png = W.Button(description="PNG", icon="image", layout=layout, style=style,
@@ -148,7 +148,7 @@ class _Exporter:
         self.png.on_click(lambda _: self.request("png"))
         self.svg.on_click(lambda _: self.request("svg"))
         self.link = None
-        self.row = W.HBox([self.png, self.svg], layout=W.Layout(align_items="center"))
+        self.row = W.HBox([self.png, self.svg], layout=row_layout)
         self.row.add_class("stpx-export")
 
     def title(self) -> str:
@@ -198,13 +198,14 @@ def install_export(panel) -> dict:
     (also ``panel.exports``)."""
     if getattr(panel, "exports", None):
         return panel.exports
-    layout, style = W.Layout(**_BUTTON_LAYOUT), W.ButtonStyle()  # shared: fewer widget models
+    # shared by the panel's rows: fewer widget models for the page to load
+    layout, style, row_layout = W.Layout(**_BUTTON_LAYOUT), W.ButtonStyle(), W.Layout(align_items="center")
     panel.exports = {}
     for owner, box in _figboxes(panel, panel):
         f = next((k for k in box.children if isinstance(k, Figure)), None)
         if f is None or _px(f.layout.height) < _MIN_HEIGHT:
             continue  # a spike strip: exported with nothing else, it says little
-        ex = _Exporter(owner, f, layout, style)
+        ex = _Exporter(owner, f, layout, style, row_layout)
         panel.exports[ex.name] = ex
         box.children = (*box.children, ex.row)
     return panel.exports
