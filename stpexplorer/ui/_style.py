@@ -32,6 +32,12 @@ STYLE = """<style>
 .stpx-explorer > .lm-TabBar .lm-TabBar-tab, .stpx-panel .lm-TabBar .lm-TabBar-tab {
   color: var(--jp-ui-font-color1) !important; }
 .stpx-panel .stpx-figbox { overflow: visible; }
+/* tab titles are never cut ("Short-term plasticity", "Ratios & steady state"): each tab as wide
+   as its title instead of ipywidgets' fixed 144 px */
+.stpx-explorer > .lm-TabBar .lm-TabBar-tab, .stpx-panel .lm-TabBar .lm-TabBar-tab {
+  flex: 0 0 auto !important; max-width: none !important; }
+.stpx-explorer > .lm-TabBar .lm-TabBar-tabLabel, .stpx-panel .lm-TabBar .lm-TabBar-tabLabel {
+  overflow: visible !important; text-overflow: clip !important; }
 /* links (downloads, exports) look like links; the Share box's link is code */
 .stpx-panel a, .stpx-panel a:visited, .stpx-panel .widget-html a {
   color: var(--jp-content-link-color, #1a6fb5); text-decoration: underline; }
