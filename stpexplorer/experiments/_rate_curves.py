@@ -39,7 +39,8 @@ N_MAX_SPIKES = 40  # the largest n of g_n / g_1
 class RateCurves:
     """g_n / g_1 against rate. rates: (R,) Hz; n: the spike number; regular: (R,) for regular
     trains; poisson_mean, poisson_sd: (R,) mean and SD (ddof = 0) over the N_SEEDS Poisson
-    trains; steady: (R,) release*(r) / (W·U), the regular train's limit n → ∞ (NaN when W·U = 0)."""
+    trains; steady: (R,) release*(r) / (W·U), the regular train's limit n → ∞
+    (W cancels in every ratio: computed at W = 1, so they are defined at W = 0 too)."""
 
     rates: np.ndarray
     n: int
@@ -84,6 +85,8 @@ def rate_curves(params, n: int, *, seed: int, dt_ms: float) -> RateCurves:
     """g_n / g_1 of ``params`` (scalar :class:`~stpexplorer.engine.STPParams`) for regular and
     Poisson trains at :data:`RATE_CURVE_RATES`; ``seed``, ``dt_ms``: the Poisson trains'."""
     n = _check_n(n)
+    # g_n / g_1 does not depend on W: at W = 1 the curves exist even where W = 0 (no release)
+    params = params.replace(W=1.0)
     rates = RATE_CURVE_RATES
     reg = np.broadcast_to((1000.0 / rates)[:, None], (rates.size, N_MAX_SPIKES)).copy()
     reg[:, 0] = 0.0
@@ -92,7 +95,7 @@ def rate_curves(params, n: int, *, seed: int, dt_ms: float) -> RateCurves:
     rel = np.asarray(_releases(params, iv), np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = rel[:, n - 1] / rel[:, 0]
-        first = float(params.W) * float(params.U)
+        first = float(params.U)  # W = 1
         steady = np.asarray(eng.steady_state(params, rates)[2], np.float64) / first
     regular, p = ratio[:rates.size], ratio[rates.size:].reshape(rates.size, N_SEEDS)
     return RateCurves(rates=rates, n=n, regular=regular, poisson_mean=p.mean(axis=1),
