@@ -26,7 +26,7 @@ from stpexplorer.ui._decimate import MAX_POINTS, decimate, decimate_columns  # n
 from stpexplorer.ui._format import d3_format, float_format  # noqa: E402
 
 #: the registry's panels, bar the Fit panel (its own tests: tests/test_ui_fit.py)
-PANELS = {k: cls for k, cls in EXPLORER_PANELS.items() if k != "fit"}
+PANELS = {k: cls for k, cls in EXPLORER_PANELS.items() if k not in ("fit", "map")}  # own test files
 #: mark name -> per-step result key: marks that must hold the experiment's trace, decimated
 TRACE_MARKS = {
     "stp": {"u": "u", "x": "x", "wdyn": "wdyn"},

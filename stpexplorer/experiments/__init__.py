@@ -37,6 +37,7 @@ from .circuit import (
 from .files import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
 from .fit import FIT, FitViewResult, simulate_fit
 from .learning import LEARNING, LearningResult, simulate_learning_view
+from .map import MAP, MapResult, simulate_map
 from .stdp import (
     FREQ_DT,
     FREQ_DT_MS,
@@ -88,6 +89,7 @@ __all__ = [
     "F_CONTROL",
     "F_MODE_CONTROL",
     "LEARNING",
+    "MAP",
     "STDP",
     "STDP_DT_MS",
     "STDP_DURATIONS",
@@ -109,6 +111,7 @@ __all__ = [
     "Experiment",
     "FitViewResult",
     "LearningResult",
+    "MapResult",
     "Result",
     "STDPResult",
     "STPResult",
@@ -124,6 +127,7 @@ __all__ = [
     "simulate_circuit",
     "simulate_fit",
     "simulate_learning_view",
+    "simulate_map",
     "simulate_stdp",
     "simulate_stp",
     "simulate_threshold",
@@ -135,7 +139,7 @@ __all__ = [
     "to_csv",
 ]
 
-EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT, FIT)}
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, CIRCUIT, FIT, MAP)}
 #: experiments shown as a sub-view inside another panel, not as a tab of their own
 #: (``learning``: the Synapse lab's learning mode); their panels take them from here
 VIEWS: dict[str, Experiment] = {e.name: e for e in (LEARNING,)}

@@ -12,24 +12,17 @@ from ._export import install_export
 from ._lecture import LectureMode
 from ._share import ShareMixin
 from ._tabs import LazyTab
-from .circuit import CircuitPanel
-from .fit import FitPanel
-from .stdp import STDPPanel
-from .stp import STPPanel
-from .threshold import ThresholdPanel
 
 __all__ = ["PANELS", "Explorer", "enable_compile_cache", "warm_up"]
 
 
 def _panel_classes() -> dict:
-    """``{registry key: widget panel class}`` in the registry's order; each class names its
-    experiment in ``.key``."""
-    by_key = {cls.key: cls for cls in (STPPanel, ThresholdPanel, STDPPanel, CircuitPanel, FitPanel)}
-    missing = [k for k in EXPERIMENTS if k not in by_key]
+    """``{registry key: widget panel class}`` in the registry's order: each experiment's
+    ``panel`` path (a new panel needs no edit here); each class names its experiment in ``.key``."""
+    missing = [k for k, e in EXPERIMENTS.items() if not e.panel]
     if missing:
-        raise LookupError(f"experiments {missing} of the registry have no widget panel; "
-                          f"panels exist for {sorted(by_key)}")
-    return {k: by_key[k] for k in EXPERIMENTS}
+        raise LookupError(f"experiments {missing} of the registry name no widget panel (Experiment.panel)")
+    return {k: e.panel_class() for k, e in EXPERIMENTS.items()}
 
 
 PANELS = _panel_classes()
@@ -99,6 +92,8 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
         super().__init__([p.widget for p in self.panels.values()], [EXPERIMENTS[k].title for k in self.panels],
                          on_show=self._plot, **kwargs)
         self.tabs = dict(zip(self.panels, self.boxes))
+        if "map" in self.panels and "stp" in self.panels:  # a map click carries its synapse to the STP tab
+            self.panels["map"].on_select(self.panels["stp"].set_values)
         for k, box in self.tabs.items():
             box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
