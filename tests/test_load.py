@@ -12,6 +12,8 @@ import pytest
 
 from stpexplorer import cli
 
+from ._aio import run_async
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,7 +50,6 @@ def test_app_kernels_get_a_grace_period_when_they_leave_the_pool(monkeypatch):
     """`stpexplorer app` names DashboardKernelManager; its culler's first look at a kernel
     (the moment it left the pool) restarts the idle clock instead of culling; later looks
     are Jupyter's own culling."""
-    import asyncio
     import datetime as dt
     import types
 
@@ -68,7 +69,7 @@ def test_app_kernels_get_a_grace_period_when_they_leave_the_pool(monkeypatch):
     km = DashboardKernelManager()
     long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
     km._kernels["k1"] = types.SimpleNamespace(last_activity=long_ago)
-    asyncio.run(km.cull_kernel_if_idle("k1"))
+    run_async(lambda: km.cull_kernel_if_idle("k1"))
     assert seen == [] and (dt.datetime.now(dt.timezone.utc) - km._kernels["k1"].last_activity).total_seconds() < 5
-    asyncio.run(km.cull_kernel_if_idle("k1"))
+    run_async(lambda: km.cull_kernel_if_idle("k1"))
     assert seen == ["k1"]  # the second pass culls as Jupyter does

@@ -19,6 +19,8 @@ from stpexplorer.fit import AmplitudeData, release_fraction
 from stpexplorer.mystery import hidden_params, mystery_data
 from stpexplorer.ui import FitPanel, STPPanel
 
+from ._aio import run_async
+
 # ----------------------------------------------------------------------------- STP panel: f
 
 def _engine_run(values, f):
@@ -409,7 +411,10 @@ def test_a_real_fit_in_the_background_is_applied_on_the_event_loop_thread():
     threads = []
     p.sliders["tau_f"].observe(lambda ch: threads.append(threading.current_thread()), "value")
 
+    loop_thread = []
+
     async def scenario():
+        loop_thread.append(threading.current_thread())
         p.fit_button.click()
         job, moves = p.runner.job, 0
         while p.fitting:
@@ -419,9 +424,9 @@ def test_a_real_fit_in_the_background_is_applied_on_the_event_loop_thread():
             await asyncio.sleep(0.002)
         return job, moves
 
-    job, moves = asyncio.run(asyncio.wait_for(scenario(), 120))
+    job, moves = run_async(lambda: asyncio.wait_for(scenario(), 120))
     assert job.result is not None and p.fit_result is job.result and moves >= 1
-    assert threads and all(t is threading.main_thread() for t in threads)
+    assert threads and all(t is loop_thread[0] for t in threads)
     _assert_sliders_at_fit(p, job.result)
     assert p.error == "" and p.stage_text.startswith("done: SSE")
 
