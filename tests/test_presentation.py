@@ -322,3 +322,18 @@ def test_lecture_mode_folds_controls_hides_files_and_scales_fonts():
             assert all(f.fig_margin[k] < base[k] for k in ("left", "bottom")), (key, f.fig_margin, base)
     ex.set_lecture(True)
     assert ex.lecture and all(p._lecture_toggle.value for p in ex.panels.values())
+
+
+@pytest.mark.parametrize("values", [dict(U=0.75, tau_f=5.534, tau_d=4427.0),  # r_lim = 0.3 Hz, off the axis
+                                    dict(U=0.5, tau_f=0.0, tau_d=0.0)])         # r_lim = ∞
+def test_no_mark_is_sent_an_all_nan_line(values):
+    """A line with no finite point is drawn by the browser as ``d="null"`` (an SVG error):
+    a mark with nothing to show is hidden instead (found in the browser: r_lim below 0.5 Hz)."""
+    from stpexplorer.ui import STPPanel
+
+    p = STPPanel(**values)
+    for name, m in p.lines.items():
+        y = np.asarray(getattr(m, "y", []), dtype=np.float64)
+        if y.size and m.visible:
+            rows = y if y.ndim == 2 else y[None, :]
+            assert not any(np.isnan(r).all() for r in rows if r.size), (name, values)

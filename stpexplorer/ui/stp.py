@@ -176,12 +176,16 @@ class STPPanel(Panel):
             law = np.where(law <= ymax, law, np.nan).astype(np.float32)
         else:
             law = np.full(rates.shape, np.nan, np.float32)
-        d["one_over_r"] = {"x": rates, "y": law}
+        if np.isfinite(law).any():
+            d["one_over_r"] = {"x": rates, "y": law, "visible": True}
+        else:  # no depression (τd off): no 1/r law; hidden on finite points (all-NaN is an SVG error)
+            d["one_over_r"] = {"x": rates, "y": np.zeros_like(rates), "visible": False}
         r_lim = r.r_lim_hz
         if math.isfinite(r_lim) and rates[0] <= r_lim <= rates[-1]:
-            d["r_lim"] = {"x": np.array([r_lim, r_lim], np.float32), "y": np.array([0, ymax], np.float32)}
-        else:
-            d["r_lim"] = {"x": rates[:2], "y": np.full(2, np.nan, np.float32)}
+            d["r_lim"] = {"x": np.array([r_lim, r_lim], np.float32), "y": np.array([0, ymax], np.float32),
+                          "visible": True}
+        else:  # off the rate axis (or ∞): hidden, on finite points (an all-NaN path is an SVG error)
+            d["r_lim"] = {"x": rates[:2], "y": np.zeros(2, np.float32), "visible": False}
         rate = float(r.rate_hz_effective)
         rate_c = min(max(rate, float(rates[0])), float(rates[-1]))
         d["rate_marker"] = {"x": np.array([rate_c, rate_c], np.float32), "y": np.array([0, ymax], np.float32)}
