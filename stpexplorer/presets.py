@@ -34,7 +34,7 @@ MODEL_PARTS: dict[str, tuple[str, ...]] = {
                   "w_min", "w_max", "rule", "bounds"),
 }
 
-_STP = ("stp", "circuit")
+_STP = ("stp", "circuit", "map")  # the map applies the synapse (U, τf, τd, f) it has controls for
 _THR = ("threshold", "circuit")
 _STDP = ("stdp", "circuit")
 # A pair preset sets the whole rule, triplet terms included (A3 = 0: the pair rule), so it

@@ -413,8 +413,10 @@ def panel_sel(key: str) -> str:
 
 
 def first_path_sel(panel: str) -> str:
-    """CSS of the watched path: first Lines mark of the first figure of the panel."""
-    return f"{panel} .bqplot path.line"
+    """CSS of the panel's Lines marks. The watched paths (:func:`all_paths`) are those drawn
+    in the visible view outside the spike strips (``stpx-fig-spikes``), whose ticks do not
+    move with a model parameter."""
+    return f"{panel} .bqplot:not(.stpx-fig-spikes) path.line"
 
 
 PAGE_PROBLEM_JS = """() => {
@@ -461,20 +463,23 @@ def wait_widgets(page, panel: str, timeout: float = 120_000) -> None:
 
 def path_d(page, panel: str, index: int = 0) -> str | None:
     return page.evaluate(
-        """([panel, i]) => { const ps = document.querySelectorAll(panel + ' .bqplot path.line');
+        """([panel, i]) => { const ps = Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+            .filter(p => !p.closest('.stpx-fig-spikes') && p.getClientRects().length > 0);
                              return ps[i] ? ps[i].getAttribute('d') : null; }""", [panel, index])
 
 
 def all_paths(page, panel: str) -> list[str]:
     return page.evaluate(
         """(panel) => Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+            .filter(p => !p.closest('.stpx-fig-spikes') && p.getClientRects().length > 0)
                      .map(p => p.getAttribute('d') || '')""", panel)
 
 
 def wait_path_change(page, panel: str, old: str | None, timeout: float = 10_000,
                      index: int = 0) -> str:
     page.wait_for_function(
-        """([panel, i, old]) => { const ps = document.querySelectorAll(panel + ' .bqplot path.line');
+        """([panel, i, old]) => { const ps = Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+            .filter(p => !p.closest('.stpx-fig-spikes') && p.getClientRects().length > 0);
                                   return ps[i] && ps[i].getAttribute('d') !== old; }""",
         arg=[panel, index, old], timeout=timeout)
     return path_d(page, panel, index)
@@ -483,6 +488,7 @@ def wait_path_change(page, panel: str, old: str | None, timeout: float = 10_000,
 def wait_any_path_change(page, panel: str, old: list[str], timeout: float = 10_000) -> list[str]:
     page.wait_for_function(
         """([panel, old]) => { const ps = Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+            .filter(p => !p.closest('.stpx-fig-spikes') && p.getClientRects().length > 0)
                                   .map(p => p.getAttribute('d') || '');
                                return JSON.stringify(ps) !== JSON.stringify(old); }""",
         arg=[panel, old], timeout=timeout)
@@ -585,6 +591,7 @@ def wait_stable(page, panel: str, quiet_ms: int = 800, timeout: float = 30_000) 
             const st = window.__stpxStable = window.__stpxStable || {};
             const now = performance.now();
             const cur = JSON.stringify(Array.from(document.querySelectorAll(panel + ' .bqplot path.line'))
+            .filter(p => !p.closest('.stpx-fig-spikes') && p.getClientRects().length > 0)
                                        .map(p => p.getAttribute('d') || ''));
             if (st.panel !== panel || st.last !== cur) { st.panel = panel; st.last = cur; st.t = now; return false; }
             return now - st.t >= quiet;
@@ -629,6 +636,41 @@ def move_slider(page, panel: str, name: str, how: str, *, require_first_path: bo
         raise AssertionError(f"slider {name!r} {r0}->{r1} via {how}: status line does not "
                              f"show '{name} = {r1}' (by its label): {status_text(page, panel)!r}")
     return {"slider": name, "how": how, "from": r0, "to": r1, "status": status}
+
+
+def sub_views(page, panel: str) -> list[str]:
+    """Titles of the panel's own sub-view tabs (e.g. "Traces", "Ratios & steady state")."""
+    return [t.strip() for t in page.locator(f"{panel} .lm-TabBar-tab").all_inner_texts()]
+
+
+def click_sub_view(page, panel: str, title: str) -> None:
+    page.locator(f"{panel} .lm-TabBar-tab", has_text=title).first.click()
+    page.wait_for_function(
+        """([panel, t]) => Array.from(document.querySelectorAll(panel + ' .lm-TabBar-tab.lm-mod-current'))
+                 .some(e => e.innerText.trim() === t)""", arg=[panel, title], timeout=10_000)
+
+
+def move_slider_some_view(page, panel: str, name: str, how: str = "ArrowRight") -> dict:
+    """Move a slider and require that a line of the view the user is looking at changes, in
+    one of the panel's sub-views: a control of the rate curves (STP "rate curve n") acts on
+    the "Ratios & steady state" view only. Views are tried in order; the panel is left on
+    its first view."""
+    views = sub_views(page, panel)
+    if not views:
+        return move_slider(page, panel, name, how, require_first_path=False)
+    err = None
+    try:
+        for i, view in enumerate(views):
+            click_sub_view(page, panel, view)
+            wait_stable(page, panel, quiet_ms=300)
+            try:
+                return move_slider(page, panel, name, how, require_first_path=False,
+                                   timeout=8_000 if i < len(views) - 1 else 15_000)
+            except AssertionError as e:
+                err = e
+        raise err
+    finally:
+        click_sub_view(page, panel, views[0])
 
 
 def click_tab(page, title: str) -> None:
