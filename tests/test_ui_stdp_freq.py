@@ -24,7 +24,22 @@ PROTOCOL = {"delta_t_ms", "pair_rate_hz", "n_pairs", "w0"}
 
 @pytest.fixture(scope="module")
 def panel():
-    return STDPPanel()
+    p = STDPPanel()
+    p.views.selected_index = p.MAP_VIEW  # the Δw map is computed while it is shown
+    return p
+
+
+def test_the_map_is_computed_only_while_shown():
+    p = STDPPanel()
+    p.set_values(A_plus=0.02, delta_t_ms=-5.0)
+    assert p.map_view.n_draws == 0  # hidden: slider moves do not compute it
+    p.views.selected_index = p.MAP_VIEW
+    assert p.map_view.n_draws == 1 and np.asarray(p.map_view.view.heatmap.color).size > 0
+    p.set_values(A_plus=0.03)
+    assert p.map_view.n_draws == 2
+    p.views.selected_index = 0
+    p.set_values(A_plus=0.04)
+    assert p.map_view.n_draws == 2
 
 
 def freq_marks(p):

@@ -62,10 +62,9 @@ class STDPResult(Result):
     (201,) simulated Δw of one pair at each lag; window_analytic: (201,) its closed form;
     pairs_in_window: pairings delivered (both spikes in the window); n_pairs: pairings asked
     for; duration_ms: the window; freq_rates: (r,) pairing rates, Hz; freq_delta_t: (2,) lags,
-    ms; freq_dw: (r, 2) Δw after FREQ_N_PAIRS pairings at each rate and lag; map_rates: (m,)
-    MAP_RATES, Hz; map_delta_t: (k,) MAP_DELTA_T, ms; map_dw: (k, m) Δw after FREQ_N_PAIRS
-    pairings at each lag (rows) and rate (columns); note: why fewer pairings were delivered
-    ("" when all were).
+    ms; freq_dw: (r, 2) Δw after FREQ_N_PAIRS pairings at each rate and lag; note: why fewer
+    pairings were delivered ("" when all were). The Δw map over rate × Δt is not part of a run
+    (about 10 ms): :func:`stdp_map` computes it, and the STDP panel does so while it shows it.
     """
 
     t: np.ndarray
@@ -85,9 +84,6 @@ class STDPResult(Result):
     freq_rates: np.ndarray
     freq_delta_t: np.ndarray
     freq_dw: np.ndarray
-    map_rates: np.ndarray
-    map_delta_t: np.ndarray
-    map_dw: np.ndarray
     note: str = ""
 
     per_step = ("pre", "post", "pre_trace", "post_trace", "pre_trace_x", "post_trace_y", "w")
@@ -145,8 +141,7 @@ def simulate_stdp(v: dict) -> STDPResult:
                       post_trace_y=np.asarray(tr.post_trace_y), window_dt=WINDOW_DT, window_dw=win,
                       window_analytic=stdp_analytic_window(v, WINDOW_DT), pairs_in_window=got,
                       n_pairs=int(v["n_pairs"]), duration_ms=dur, freq_rates=FREQ_RATES,
-                      freq_delta_t=np.asarray(FREQ_DT), freq_dw=stdp_frequency(v),
-                      map_rates=MAP_RATES, map_delta_t=MAP_DELTA_T, map_dw=stdp_map(v), note=note)
+                      freq_delta_t=np.asarray(FREQ_DT), freq_dw=stdp_frequency(v), note=note)
 
 
 STDP = Experiment(

@@ -1,7 +1,7 @@
 """The STDP panel's "Δw map" view: Δw after 60 pairings over pairing rate × Δt.
 
 ``stpx-fig-dwmap``  a heat map (:class:`~stpexplorer.ui._heatmap.HeatMapView`) of
-                    ``STDPResult.map_dw``: pairing rate on a log x axis (0.1–50 Hz), Δt on
+                    the rule's Δw map (:func:`~stpexplorer.experiments.stdp.stdp_map`): pairing rate on a log x axis (0.1–50 Hz), Δt on
                     the y axis (−50…+50 ms), a diverging colour bar centred on Δw = 0
                     (vermilion: potentiation, blue: depression), the line Δw = 0 and the
                     protocol's current (rate, Δt) as a cross. Clicking a cell sets the
@@ -38,6 +38,7 @@ class DwMapView(W.HBox):
         self.title = f"Δw after {n_pairs} pairings over pairing rate and Δt"
         self.zero_lines: list[np.ndarray] = []
         self._key = None
+        self.n_draws = 0  # maps computed (the panel draws the map only while it is shown)
         cap = W.HTML(
             "<div style='line-height:1.5'>"
             f"<b style='color:{COLORS['red']}'>&#9632;</b> potentiation (Δw &gt; 0)<br>"
@@ -55,10 +56,14 @@ class DwMapView(W.HBox):
                           W.Box([cap], layout=W.Layout(flex="1 1 220px", max_width="360px", padding="0 0 0 8px"))],
                          layout=W.Layout(flex_flow="row wrap", width="100%", align_items="center"))
 
-    def draw(self, r, values: dict) -> None:
-        """Show ``r.map_dw`` (rows Δt, columns rate) with the current ``values``' rate and Δt."""
-        dw = np.asarray(r.map_dw, np.float64)
-        rates, dts = np.asarray(r.map_rates, np.float64), np.asarray(r.map_delta_t, np.float64)
+    def draw(self, values: dict) -> None:
+        """Compute and show the Δw map of the rule in ``values`` (rows Δt, columns rate;
+        :func:`~stpexplorer.experiments.stdp.stdp_map`) with their rate and Δt marked."""
+        from ..experiments.stdp import MAP_DELTA_T, MAP_RATES, stdp_map
+
+        dw = np.asarray(stdp_map(values), np.float64)
+        rates, dts = np.asarray(MAP_RATES, np.float64), np.asarray(MAP_DELTA_T, np.float64)
+        self.n_draws += 1
         key = dw.tobytes()
         if key != self._key:  # the contour only changes with the map (not with the protocol)
             self.zero_lines = [np.stack([index_to_axis(p[:, 0], rates, True), index_to_axis(p[:, 1], dts, False)],

@@ -127,9 +127,18 @@ class STDPPanel(Panel):
         # lazy: the frequency figure and the map are laid out when first shown, never while
         # hidden; short titles: a tab cuts longer ones off
         views = LazyTab([pairing, freq, self.map_view], ["Pairing & window", "Frequency", "Δw map"],
-                        layout=W.Layout(width="100%"))
+                        on_show=self._show_view, layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
+        self.views = views
         return views
+
+    MAP_VIEW = 2  #: index of the Δw map among :attr:`views`
+
+    def _show_view(self, i: int) -> None:
+        # the map (~2,000 protocols, ~10 ms) is computed only while it is shown: a slider
+        # move in the other views does not pay for it
+        if i == self.MAP_VIEW and self.values:
+            self.map_view.draw(self.values)
 
     def _build_freq(self):
         """Δw against pairing rate at ±10 ms: the model (one two-row Lines mark) and the data."""
@@ -212,8 +221,8 @@ class STDPPanel(Panel):
 
     def _update_locked(self):
         ok = super()._update_locked()
-        if ok:
-            self.map_view.draw(self.result, self.values)
+        if ok and getattr(self, "views", None) is not None and self.views.selected_index == self.MAP_VIEW:
+            self.map_view.draw(self.values)
         return ok
 
     def _pick(self, rate_hz: float, delta_t_ms: float) -> None:
