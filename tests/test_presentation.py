@@ -337,3 +337,22 @@ def test_no_mark_is_sent_an_all_nan_line(values):
         if y.size and m.visible:
             rows = y if y.ndim == 2 else y[None, :]
             assert not any(np.isnan(r).all() for r in rows if r.size), (name, values)
+
+
+def test_menus_show_names_not_keys():
+    """A menu shows "τf (ms)" and "all-to-all", not the keys tau_f and all_to_all; the value
+    simulated is still the key."""
+    from stpexplorer.experiments import VIEWS
+    from stpexplorer.ui import MapPanel, STDPPanel
+
+    for e in list(EXPERIMENTS.values()) + list(VIEWS.values()):
+        for c in e.controls:
+            if c.kind == "choice":
+                labels = c.option_labels or c.options
+                assert not [x for x in labels if isinstance(x, str) and "_" in x], (e.name, c.name, labels)
+    m = MapPanel(defer=True)
+    assert dict(m.sliders["y_param"].options)["τf (ms)"] == "tau_f"
+    s = STDPPanel(defer=True)
+    assert [lab for lab, _ in s.sliders["rule"].options] == ["all-to-all", "nearest"]
+    s.set_values(rule="all_to_all")
+    assert s.values["rule"] == "all_to_all"

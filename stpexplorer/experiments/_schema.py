@@ -34,7 +34,8 @@ class Control:
     kind: "float" (linear slider), "log" (log slider; ``zero_ok`` adds 0 = off),
     "int", or "choice" (``options``). ``lo``, ``hi``, ``step``: the slider (UI range).
     ``limits``: ``(lo, hi)`` the API accepts (None = the UI range; either end None = unbounded);
-    ``lo_open``: the API's lower limit is excluded (U in (0, 1]).
+    ``lo_open``: the API's lower limit is excluded (U in (0, 1]). ``option_labels``: what a
+    menu shows for each of ``options`` (default: the option itself), e.g. "τf (ms)" for "tau_f".
     """
 
     name: str
@@ -50,6 +51,12 @@ class Control:
     help: str = ""
     limits: tuple | None = None
     lo_open: bool = False
+    option_labels: tuple = ()
+
+    def __post_init__(self):
+        if self.option_labels and len(self.option_labels) != len(self.options):
+            raise ValueError(f"{self.name}: option_labels must have one label per option "
+                             f"({len(self.options)}), got {len(self.option_labels)}")
 
     @property
     def api_range(self) -> tuple:

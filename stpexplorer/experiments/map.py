@@ -189,12 +189,19 @@ _REF_TRAIN = eng.regular_train(1000.0 / REF_PERIOD_MS, MAP_SPIKES, duration_ms=R
                                dt_ms=1.0, start_ms=0.0)
 
 _PARAMS = tuple(AXES)
+#: what the menus show: "τf (ms)" for tau_f, a plain name for each summary
+_PARAM_LABELS = tuple(f"{a[4]} ({a[3]})" if a[3] else a[4] for a in AXES.values())
+_SUMMARY_LABELS = ("PPR (release₂ / release₁)", "last / first (releaseₙ / release₁)", "steady state (release*)",
+                   "total release", "release at spike n")
 MAP = Experiment(
     "map", "Parameter map",
     (
-        Control("x_param", "U", kind="choice", options=_PARAMS, label="x axis", help="parameter on the x axis"),
-        Control("y_param", "tau_f", kind="choice", options=_PARAMS, label="y axis", help="parameter on the y axis"),
+        Control("x_param", "U", kind="choice", options=_PARAMS, label="x axis", help="parameter on the x axis",
+                option_labels=_PARAM_LABELS),
+        Control("y_param", "tau_f", kind="choice", options=_PARAMS, label="y axis", help="parameter on the y axis",
+                option_labels=_PARAM_LABELS),
         Control("summary", "ppr", kind="choice", options=tuple(SUMMARIES), label="summary",
+                option_labels=_SUMMARY_LABELS,
                 help="ppr: release₂/release₁; last_first: release_n/release₁; steady_state: release* at the "
                      "rate; total: sum over the train; release_n: the n-th release"),
         dataclasses.replace(C.U, default=0.2), dataclasses.replace(C.TAU_F, default=200.0), C.TAU_D,

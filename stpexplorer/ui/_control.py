@@ -84,7 +84,8 @@ class ControlWidget(W.HBox):
         lay = W.Layout(width="100%", max_width="420px")
         tip = c.help or c.name
         if c.kind == "choice":
-            labels = [(f"{o:g} {unit}" if isinstance(o, float) else str(o)).strip() for o in c.options]
+            labels = list(c.option_labels) or [(f"{o:g} {unit}" if isinstance(o, float) else str(o)).strip()
+                                               for o in c.options]
             opts = list(zip(labels, c.options))
             if len(c.options) <= 4 and all(isinstance(o, str) for o in c.options):
                 w = W.ToggleButtons(options=opts, value=c.default, description=desc,
