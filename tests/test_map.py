@@ -10,6 +10,7 @@ import pytest
 
 import stpexplorer as stp
 from stpexplorer.engine import count_compilations
+from stpexplorer.experiments import EXPERIMENTS
 from stpexplorer.experiments.map import MAP, MAP_N, map_axis
 from tests._tol import assert_close
 
@@ -247,7 +248,7 @@ def test_the_click_layer_is_a_fully_transparent_pixel():
 def test_in_the_explorer_a_click_on_the_map_carries_the_synapse_to_the_stp_tab():
     e = ui.Explorer(warm=False, url=False)
     m, s = e.panels["map"], e.panels["stp"]
-    assert e.get_title(list(e.panels).index("map")) == "Parameter map"
+    assert e.get_title(list(e.panels).index("map")) == EXPERIMENTS["map"].title
     s.set_values(protocol="poisson", U=0.9)
     e.selected_index = list(e.panels).index("map")
     _click(m, 0.62, 300.0)

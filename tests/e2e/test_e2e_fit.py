@@ -33,7 +33,7 @@ def test_fit_tab_fits_in_the_background(browser_context, get_voila):
     page.errors = H.PageErrors(page)
     try:
         H.open_voila(page, server, H.panel_sel("stp"), timeout=120_000)
-        H.click_tab(page, "Fit")
+        H.click_tab(page, H.TITLE_OF["fit"])
         panel = H.panel_sel("fit")
         H.wait_widgets(page, panel, timeout=60_000)
         land = f"{panel} .stpx-fig-landscape"

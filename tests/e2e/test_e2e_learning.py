@@ -68,7 +68,7 @@ def test_learning_view_and_dw_map(browser_context, get_voila):
         assert H.error_text(page, LEARN) == ""
 
         # the STDP panel's Δw map
-        H.click_tab(page, "STDP")
+        H.click_tab(page, H.TITLE_OF["stdp"])
         stdp = H.panel_sel("stdp")
         H.wait_widgets(page, stdp, timeout=60_000)
         page.locator(f"{stdp} .stpx-views").screenshot(path=str(H.ARTIFACTS / "stdp-tabs.png"))
