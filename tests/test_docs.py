@@ -34,7 +34,7 @@ def test_ui_contract_table_lists_the_registry():
     and root box class of each row are the Explorer's."""
     pytest.importorskip("ipywidgets")
     from stpexplorer.experiments import EXPERIMENTS
-    from stpexplorer.ui.explorer import PANELS
+    from stpexplorer.ui.app.explorer import PANELS
 
     expected = [[k, exp.title, PANELS[k].__name__, f"stpx-panel-{k}"] for k, exp in EXPERIMENTS.items()]
     table = "\n".join("| " + " | ".join(f"`{c}`" if i != 1 else c for i, c in enumerate(r)) + " |"

@@ -139,7 +139,7 @@ def test_cli_set_values_run_or_exit_2_with_a_message(tmp_path, capsys, items):
 @given(name=st.text(max_size=40))
 @FUZZ
 def test_typed_file_names_never_leave_the_folder(tmp_path, name):
-    from stpexplorer.files import LocalFiles
+    from stpexplorer.ui.parts.file_access import LocalFiles
 
     files = LocalFiles(tmp_path)
     try:

@@ -318,7 +318,7 @@ only through the triplet term $A_3^+\,a_\text{pre}\,a_\text{post,slow}$), the sa
 protocol gives:
 """),
 code(r"""
-from stpexplorer.presets import get_preset
+from stpexplorer.experiments.presets import get_preset
 
 triplet = sx.STDPParams(**get_preset("Pfister 2006 visual all-to-all minimal").values)
 F_TRIP = np.array([0.1, 1.0, 5.0, 10.0, 20.0, 30.0, 40.0, 50.0])
@@ -536,7 +536,7 @@ Section 3 showed the pair rules on Bi & Poo's amplitudes. Now compare them with 
 are meant to explain: Sjöström, Turrigiano & Nelson (2001) paired pre- and postsynaptic spikes
 in layer-5 pyramidal cells of rat visual cortex at $\Delta t = \pm 10$ ms and at several rates,
 and measured the fractional change of the EPSP (mean ± SEM, shipped as
-`stpexplorer.datasets.SJOSTROM_2001`). Pfister & Gerstner (2006) compared models with it after
+`stpexplorer.experiments.datasets.SJOSTROM_2001`). Pfister & Gerstner (2006) compared models with it after
 60 pairings, without weight bounds (`bounds="none"`); `sx.stdp_frequency_curve` simulates exactly
 that protocol for all rates and both lags in one call.
 
@@ -548,7 +548,7 @@ pair gets shorter and adds depression.
 """),
 code(r"""
 from scipy.optimize import nnls
-from stpexplorer.datasets import SJOSTROM_2001 as SJ
+from stpexplorer.experiments.datasets import SJOSTROM_2001 as SJ
 
 F_FINE = np.union1d(np.geomspace(0.1, 50.0, 40), SJ.rates_hz)  # the data's rates are on the grid
 near_pair = sx.STDPParams(A_plus=A_P, A_minus=A_M, tau_plus=TAU_P, tau_minus=TAU_M, rule="nearest", bounds="none")

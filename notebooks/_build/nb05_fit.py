@@ -27,7 +27,7 @@ setup_cell(r"""
 import numpy as np
 import bqplot.pyplot as plt
 import stpexplorer as sx
-from stpexplorer import mystery
+from stpexplorer.experiments import mystery
 from stpexplorer.fit import AmplitudeData, FitJob, fit_stp, loss_landscape, synthetic_amplitudes
 
 COLORS = ["steelblue", "crimson", "seagreen"]
@@ -172,7 +172,7 @@ The fit lands at a lower SSE than the hidden parameters themselves: with a dozen
 per protocol, parameters *near* the truth explain this particular sample slightly better. That
 is why an estimate needs an interval. Intervals from the bootstrap are percentile intervals
 over sweeps; with many more synthetic datasets about 95 % of them contain the truth
-(`python -m stpexplorer.bench_fit` measures it).
+(`python -m stpexplorer.bench.fit` measures it).
 
 Once compiled, a fit is quick enough for a class (timed below) but would still freeze a user
 interface. `FitJob` runs it in a background thread, reports its stage and can be cancelled

@@ -16,10 +16,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import bench, fit, servers, simulate
-from .bench import cmd_bench
-from .notebook import NOTEBOOK_NAME, ensure_notebook, packaged_notebook
-from .ports import (
+from stpexplorer.cli import bench, fit, servers, simulate
+from stpexplorer.cli.bench import cmd_bench
+from stpexplorer.cli.notebook import NOTEBOOK_NAME, ensure_notebook, packaged_notebook
+from stpexplorer.cli.ports import (
     DEFAULT_IP,
     PortInUseError,
     check_port,
@@ -27,7 +27,7 @@ from .ports import (
     port_available,
     wait_for_http,
 )
-from .servers import (
+from stpexplorer.cli.servers import (
     APP_PORT,
     CULL_CONNECTED,
     CULL_IDLE_TIMEOUT,
@@ -45,7 +45,7 @@ from .servers import (
     voila_command,
     voila_url,
 )
-from .simulate import cmd_simulate, match_preset, parse_set, write_result
+from stpexplorer.cli.simulate import cmd_simulate, match_preset, parse_set, write_result
 
 __all__ = [
     "APP_PORT",

@@ -105,7 +105,7 @@ def rows(results: dict) -> list[dict]:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from ..fit import connections_from_csv, fit_many
+    from stpexplorer.fit import connections_from_csv, fit_many
 
     try:
         fixed = _fixed(args.fix)

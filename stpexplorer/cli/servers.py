@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .notebook import NOTEBOOK_NAME, ensure_notebook
-from .ports import DEFAULT_IP, PortInUseError, check_port
+from stpexplorer.cli.notebook import NOTEBOOK_NAME, ensure_notebook
+from stpexplorer.cli.ports import DEFAULT_IP, PortInUseError, check_port
 
 __all__ = [
     "APP_PORT",
@@ -113,7 +113,7 @@ def voila_command(notebook: os.PathLike | str, port: int = APP_PORT, ip: str = D
            f"--MappingKernelManager.cull_connected={bool(cull_connected)}",
            "--MappingKernelManager.cull_busy=False",
            # a kernel handed to a page is not culled before the page connects (see voila_kernels)
-           "--VoilaConfiguration.multi_kernel_manager_class=stpexplorer.voila_kernels.DashboardKernelManager"]
+           "--VoilaConfiguration.multi_kernel_manager_class=stpexplorer.cli.voila_kernels.DashboardKernelManager"]
     if preheat:
         cmd += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={int(pool_size)}"]
     return cmd
@@ -133,7 +133,7 @@ def server_env(token: str | None = None, base: Mapping[str, str] | None = None) 
     """
     env = dict(os.environ if base is None else base)
     # kernels started by this server keep compiled panels on disk (see
-    # stpexplorer.ui.explorer.enable_compile_cache): every Voila page view starts a kernel,
+    # stpexplorer.ui.app.explorer.enable_compile_cache): every Voila page view starts a kernel,
     # and only the first one should pay for JAX compilation. STPX_JAX_CACHE="" turns it off.
     env.setdefault("STPX_JAX_CACHE", default_compile_cache(env))
     if token is not None:

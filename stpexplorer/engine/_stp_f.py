@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._params import _as_leaf
+from stpexplorer.engine._params import _as_leaf
 
 
 def post_init_optional_f(self):

@@ -30,9 +30,9 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ._batch import run_batched
-from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from .protocols import check_current
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine.protocols import check_current
 
 __all__ = ["ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init"]
 

@@ -43,14 +43,14 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ._batch import run_batched
-from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from .alif import ALIFInputs, ALIFParams, ALIFState, alif_init, alif_step
-from .protocols import check_spikes
-from .stdp import STDPInputs, STDPParams, STDPState, stdp_init, stdp_step
-from .stp import STPParams
-from .tm import STPInputs, STPState, stp_step, tm_decay
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._events import elapsed_since_last_spike
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine.alif import ALIFInputs, ALIFParams, ALIFState, alif_init, alif_step
+from stpexplorer.engine.protocols import check_spikes
+from stpexplorer.engine.stdp import STDPInputs, STDPParams, STDPState, stdp_init, stdp_step
+from stpexplorer.engine.stp import STPParams
+from stpexplorer.engine.tm import STPInputs, STPState, stp_step, tm_decay
 
 __all__ = ["CircuitParams", "CircuitTrace", "CircuitState", "CircuitInputs", "simulate_circuit", "circuit_step",
            "circuit_init"]

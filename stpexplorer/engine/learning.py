@@ -49,7 +49,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ._params import (
+from stpexplorer.engine._params import (
     as_count,
     as_float_scalar,
     check_instance,
@@ -58,7 +58,7 @@ from ._params import (
     params_class,
     trace_class,
 )
-from .stdp import STDPInputs, STDPParams, STDPState, stdp_decay, stdp_init, stdp_step
+from stpexplorer.engine.stdp import STDPInputs, STDPParams, STDPState, stdp_decay, stdp_init, stdp_step
 
 __all__ = [
     "LearningParams",

@@ -56,10 +56,10 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ._batch import run_batched
-from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from .protocols import check_spikes
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._events import elapsed_since_last_spike
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine.protocols import check_spikes
 
 __all__ = ["STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp", "stdp_window",
            "stdp_window_analytic", "stdp_step", "stdp_decay", "stdp_init", "RULES", "BOUNDS"]
@@ -241,7 +241,7 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
 
 
 # the pair window (simulated and closed form) lives in stdp_window (one concept per file)
-from .stdp_window import (  # noqa: F401
+from stpexplorer.engine.stdp_window import (  # noqa: F401
     _window_batched,
     _window_single,
     stdp_window,

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._batch import run_batched
-from ._params import as_float_scalar, check_instance, check_range, float_dtype
-from .protocols import _as_count
-from .stdp import STDPParams, _window_batched, _window_single
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, float_dtype
+from stpexplorer.engine.protocols import _as_count
+from stpexplorer.engine.stdp import STDPParams, _window_batched, _window_single
 
 __all__ = ["stdp_frequency_curve", "pairing_events"]
 

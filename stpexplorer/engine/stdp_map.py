@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .stdp import STDPParams
-from .stdp_frequency import _as_vector, stdp_frequency_curve
+from stpexplorer.engine.stdp import STDPParams
+from stpexplorer.engine.stdp_frequency import _as_vector, stdp_frequency_curve
 
 __all__ = ["stdp_frequency_map"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import jax
 import numpy as np
 
-from ._batch import batch_shape, run_batched
-from ._events import elapsed_since_last_spike
-from ._params import as_float_scalar, check_instance, check_range
-from .stdp import STDPParams, _check_w0, _simulate, stdp_init
+from stpexplorer.engine._batch import batch_shape, run_batched
+from stpexplorer.engine._events import elapsed_since_last_spike
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range
+from stpexplorer.engine.stdp import STDPParams, _check_w0, _simulate, stdp_init
 
 __all__ = ["stdp_window", "stdp_window_analytic", "window_trains"]
 

@@ -73,12 +73,12 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from ._batch import run_batched
-from ._events import elapsed_since_last_spike, spike_index  # noqa: F401 (re-exported: were defined here)
-from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from ._stp_f import _extra_jump, canonical, post_init_optional_f
-from .protocols import check_spikes
-from .tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._events import elapsed_since_last_spike, spike_index  # noqa: F401 (re-exported: were defined here)
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine._stp_f import _extra_jump, canonical, post_init_optional_f
+from stpexplorer.engine.protocols import check_spikes
+from stpexplorer.engine.tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
 
 __all__ = ["STPParams", "STPTrace", "STPSweep", "STPState", "STPInputs", "simulate_stp", "sweep_stp", "steady_state",
            "stp_step", "stp_init", "METHODS"]
@@ -225,7 +225,7 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
 
 
 # the event-driven sweep and the steady state live in stp_sweep (one concept per file)
-from .stp_sweep import (  # noqa: F401
+from stpexplorer.engine.stp_sweep import (  # noqa: F401
     _sweep_batched,
     _sweep_single,
     spike_intervals,

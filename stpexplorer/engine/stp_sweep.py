@@ -17,13 +17,13 @@ import jax
 import numpy as np
 from jax import lax
 
-from ._batch import run_batched
-from ._events import spike_intervals
-from ._params import as_float_scalar, check_range
-from ._stp_f import canonical
-from .protocols import check_spikes
-from .stp import STPParams, STPSweep, _check_params
-from .tm import STPState, stp_init, tm_decay, tm_jump, tm_relax
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._events import spike_intervals
+from stpexplorer.engine._params import as_float_scalar, check_range
+from stpexplorer.engine._stp_f import canonical
+from stpexplorer.engine.protocols import check_spikes
+from stpexplorer.engine.stp import STPParams, STPSweep, _check_params
+from stpexplorer.engine.tm import STPState, stp_init, tm_decay, tm_jump, tm_relax
 
 __all__ = ["sweep_stp", "steady_state", "spike_intervals", "release_at_intervals"]
 

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ._stp_f import _after_release, _extra_jump
+from stpexplorer.engine._stp_f import _after_release, _extra_jump
 
 __all__ = ["tm_decay", "tm_relax", "tm_jump", "STPState", "STPInputs", "stp_step", "stp_init"]
 

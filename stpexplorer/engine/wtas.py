@@ -41,9 +41,9 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ._batch import run_batched
-from ._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from .protocols import _as_count, check_current
+from stpexplorer.engine._batch import run_batched
+from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine.protocols import _as_count, check_current
 
 __all__ = ["WTASParams", "WTASTrace", "WTASState", "WTASInputs", "simulate_wtas", "wtas_step", "wtas_init",
            "initial_thresholds", "THR_FLOOR"]

@@ -17,15 +17,15 @@ only and never recompiles.
 
 from __future__ import annotations
 
-from . import _controls as controls
-from ._controls import F_MODE as F_MODE_CONTROL
-from ._controls import TAU_D as TAU_D_CONTROL
-from ._controls import TAU_F as TAU_F_CONTROL
-from ._controls import F as F_CONTROL
-from ._controls import U as U_CONTROL
-from ._result import Result
-from ._schema import Control, Experiment
-from .circuit import (
+from stpexplorer.experiments import _controls as controls
+from stpexplorer.experiments._controls import F_MODE as F_MODE_CONTROL
+from stpexplorer.experiments._controls import TAU_D as TAU_D_CONTROL
+from stpexplorer.experiments._controls import TAU_F as TAU_F_CONTROL
+from stpexplorer.experiments._controls import F as F_CONTROL
+from stpexplorer.experiments._controls import U as U_CONTROL
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
+from stpexplorer.experiments.circuit import (
     CIRCUIT,
     CIRCUIT_DT_MS,
     CIRCUIT_DURATION_MS,
@@ -34,11 +34,11 @@ from .circuit import (
     CircuitResult,
     simulate_circuit,
 )
-from .files import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
-from .fit import FIT, FitViewResult, simulate_fit
-from .learning import LEARNING, LearningResult, simulate_learning_view
-from .map import MAP, MapResult, simulate_map
-from .stdp import (
+from stpexplorer.experiments.io import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
+from stpexplorer.experiments.fit import FIT, FitViewResult, simulate_fit
+from stpexplorer.experiments.learning import LEARNING, LearningResult, simulate_learning_view
+from stpexplorer.experiments.map import MAP, MapResult, simulate_map
+from stpexplorer.experiments.stdp import (
     FREQ_DT,
     FREQ_DT_MS,
     FREQ_N_PAIRS,
@@ -55,7 +55,7 @@ from .stdp import (
     stdp_duration,
     stdp_frequency,
 )
-from .stp import (
+from stpexplorer.experiments.stp import (
     STP,
     STP_DURATIONS,
     STP_RATES,
@@ -64,7 +64,7 @@ from .stp import (
     stp_duration,
     stp_f,
 )
-from .threshold import (
+from stpexplorer.experiments.threshold import (
     THR_DT_MS,
     THR_DURATION_MS,
     THRESHOLD,
@@ -162,6 +162,6 @@ def run(panel: str, values: dict | None = None, preset: str | None = None):
 
 
 def all_preset_names() -> list[str]:
-    from ..presets import PRESETS
+    from stpexplorer.experiments.presets import PRESETS
 
     return list(PRESETS)

@@ -7,7 +7,7 @@ engine's valid range where it is wider than the slider.
 
 from __future__ import annotations
 
-from ._schema import Control
+from stpexplorer.experiments._schema import Control
 
 __all__ = [
            "A_MINUS",

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
-from .. import engine as eng
+from stpexplorer import engine as eng
 
 __all__ = ["N_MAX_SPIKES", "N_SEEDS", "RATE_CURVE_RATES", "RateCurves", "poisson_intervals",
            "poisson_rate_train", "rate_curves"]

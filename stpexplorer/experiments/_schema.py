@@ -170,16 +170,21 @@ class Experiment:
 
     @property
     def presets(self) -> list[str]:
-        from ..presets import presets_for
+        from stpexplorer.experiments.presets import presets_for
 
         return presets_for(self.name)
 
     def preset_values(self, name: str) -> dict:
         """The values preset ``name`` sets in this experiment (only controls it has)."""
-        from ..presets import get_preset
+        from stpexplorer.experiments.presets import get_preset
 
         p = get_preset(name, self.name)
         return {k: v for k, v in p.values.items() if k in self._index}
+
+    @property
+    def panel_name(self) -> str:
+        """The widget panel's class name (``"STPPanel"``), read from ``panel`` without importing it."""
+        return self.panel.partition(":")[2]
 
     def panel_class(self):
         """The widget panel class named by ``panel`` (imports ipywidgets)."""

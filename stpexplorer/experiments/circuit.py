@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import engine as eng
-from . import _controls as C
-from ._result import Result
-from ._schema import Control, Experiment
+from stpexplorer import engine as eng
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
 
 __all__ = ["CIRCUIT", "CIRCUIT_DT_MS", "CIRCUIT_DURATION_MS", "CIRCUIT_N_SYN", "CIRCUIT_SHOWN", "CircuitResult"]
 
@@ -87,6 +87,6 @@ CIRCUIT = Experiment(
     groups=(("Synapses (STP) and input", ("U", "tau_f", "tau_d", "rate_hz", "seed", "gain")),
             ("Neuron", ("v_th", "theta_plus", "tau_theta")),
             ("STDP", ("A_plus", "A_minus", "tau_plus", "tau_minus", "bounds", "w0"))),
-    panel="stpexplorer.ui.circuit:CircuitPanel",
+    panel="stpexplorer.ui.panels.circuit.panel:CircuitPanel",
     description="Poisson inputs through STP synapses onto an adaptive LIF neuron with STDP",
 )

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _controls as C
-from ._result import Result
-from ._schema import Control, Experiment
-from .stp import stp_f
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
+from stpexplorer.experiments.stp import stp_f
 
 __all__ = ["FIT", "FitViewResult", "simulate_fit"]
 
@@ -40,7 +40,7 @@ class FitViewResult(Result):
 
 def simulate_fit(v: dict, data=None) -> FitViewResult:
     """Prediction of the slider values ``v`` for ``data`` (default: the mystery synapse of ``v``)."""
-    from ..mystery import mystery_data, summary
+    from stpexplorer.experiments.mystery import mystery_data, summary
 
     if data is None:
         data = mystery_data(v["mystery"], v["seed"])
@@ -69,6 +69,6 @@ FIT = Experiment(
     simulate_fit, FitViewResult,
     groups=(("Model", ("U", "tau_f", "tau_d", "W", "f_mode", "f")), ("Mystery synapse", ("mystery", "seed"))),
     applies={"f": ("f_mode", ("free",))},
-    panel="stpexplorer.ui.fit:FitPanel",
+    panel="stpexplorer.ui.panels.fit.panel:FitPanel",
     description="Amplitude trains (a mystery synapse or an uploaded CSV) against the TM prediction",
 )

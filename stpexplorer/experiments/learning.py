@@ -23,10 +23,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import engine as eng
-from . import _controls as C
-from ._result import Result
-from ._schema import Control, Experiment
+from stpexplorer import engine as eng
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
 
 __all__ = ["LEARNING", "LEARN_DT_MS", "LEARN_DURATIONS_S", "LEARN_N_INPUTS", "LEARN_RECORD_MS", "LEARN_W0",
            "LearningResult",
@@ -96,6 +96,6 @@ LEARNING = Experiment(
     simulate_learning_view, LearningResult,
     groups=(("Inputs", ("rate_hz", "n_corr", "c", "seed")),
             ("STDP and run", ("A_plus", "A_ratio", "duration_s"))),
-    panel="stpexplorer.ui._learning:LearningPanel",
+    panel="stpexplorer.ui.panels.circuit.learning:LearningPanel",
     description="STDP from correlated inputs: the weights split and the correlated group wins",
 )

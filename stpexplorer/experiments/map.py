@@ -32,12 +32,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import engine as eng
-from . import _controls as C
-from ._contour import index_to_axis, level_paths
-from ._result import Result
-from ._schema import Control, Experiment
-from .stp import STP
+from stpexplorer import engine as eng
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._contour import index_to_axis, level_paths
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
+from stpexplorer.experiments.stp import STP
 
 __all__ = ["AXES", "MAP", "MAP_N", "MAP_SPIKES", "SUMMARIES", "MapResult", "map_axis", "simulate_map"]
 
@@ -216,6 +216,6 @@ MAP = Experiment(
     applies={"n": ("summary", ("last_first", "release_n")),
              "n_spikes": ("summary", ("total",)),
              "f": ("f_mode", ("free",))},
-    panel="stpexplorer.ui.map:MapPanel",
+    panel="stpexplorer.ui.panels.map:MapPanel",
     description="a summary of the TM synapse over two parameters (regular trains), with its level-1 line",
 )

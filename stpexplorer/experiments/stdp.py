@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import engine as eng
-from ..datasets import SJOSTROM_2001
-from . import _controls as C
-from ._result import Result
-from ._schema import Control, Experiment
+from stpexplorer import engine as eng
+from stpexplorer.experiments.datasets import SJOSTROM_2001
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
 
 __all__ = [
     "FREQ_DT",
@@ -174,6 +174,6 @@ STDP = Experiment(
             ("Triplet terms (0 = pair rule)", ("A3_plus", "A3_minus", "tau_x", "tau_y")),
             ("Protocol and weight", ("delta_t_ms", "pair_rate_hz", "n_pairs", "w0", "w_min", "w_max"))),
     applies={"w_min": ("bounds", ("hard", "soft")), "w_max": ("bounds", ("hard", "soft"))},
-    panel="stpexplorer.ui.stdp:STDPPanel",
+    panel="stpexplorer.ui.panels.stdp.panel:STDPPanel",
     description="Pair and triplet STDP on a pre/post pairing protocol, its window and frequency dependence",
 )

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import engine as eng
-from . import _controls as C
-from ._rate_curves import N_MAX_SPIKES, rate_curves
-from ._result import Result
-from ._schema import Control, Experiment
+from stpexplorer import engine as eng
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._rate_curves import N_MAX_SPIKES, rate_curves
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
 
 __all__ = ["STP", "STP_DURATIONS", "STP_RATES", "STP_START_MS", "STPResult", "stp_duration", "stp_f"]
 
@@ -173,6 +173,6 @@ STP = Experiment(
              "probe_delay_ms": ("protocol", ("regular",)),
              "interval_ms": ("protocol", ("paired",)),
              "seed": ("protocol", ("poisson",))},
-    panel="stpexplorer.ui.stp:STPPanel",
+    panel="stpexplorer.ui.panels.stp.panel:STPPanel",
     description="Tsodyks-Markram synapse driven by a spike protocol",
 )

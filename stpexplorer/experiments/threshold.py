@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import engine as eng
-from . import _controls as C
-from ._result import Result
-from ._schema import Control, Experiment
+from stpexplorer import engine as eng
+from stpexplorer.experiments import _controls as C
+from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._schema import Control, Experiment
 
 __all__ = ["THRESHOLD", "THR_DT_MS", "THR_DURATION_MS", "WTAS_MAX_UNITS", "ThresholdResult"]
 
@@ -122,6 +122,6 @@ THRESHOLD = Experiment(
                             "input_strength", "pattern", "seed")),
             ("Adaptive LIF", ("current_nA", "tau_m", "v_rest", "v_th", "theta_plus", "tau_theta",
                               "alif_refract_ms"))),
-    panel="stpexplorer.ui.threshold:ThresholdPanel",
+    panel="stpexplorer.ui.panels.threshold:ThresholdPanel",
     description="WTAS threshold homeostasis and an adaptive LIF neuron",
 )

@@ -7,13 +7,13 @@ background thread with progress and cancellation; :func:`loss_landscape` maps th
 two parameters (:class:`LossLandscape`). Times in ms.
 """
 
-from ._csv import connections_from_csv
-from ._data import AmplitudeData, Protocol
-from ._fit import MODELS, WEIGHTS, fit_many, fit_stp
-from ._job import FitCancelled, FitJob
-from ._landscape import LossLandscape, loss_landscape
-from ._result import FitResult
-from ._synthetic import release_fraction, synthetic_amplitudes
+from stpexplorer.fit._csv import connections_from_csv
+from stpexplorer.fit._data import AmplitudeData, Protocol
+from stpexplorer.fit._fit import MODELS, WEIGHTS, fit_many, fit_stp
+from stpexplorer.fit._job import FitCancelled, FitJob
+from stpexplorer.fit._landscape import LossLandscape, loss_landscape
+from stpexplorer.fit._result import FitResult
+from stpexplorer.fit._synthetic import release_fraction, synthetic_amplitudes
 
 __all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "synthetic_amplitudes", "release_fraction",
            "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled",

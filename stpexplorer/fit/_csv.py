@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ._data import LONG, AmplitudeData, _protocol
+from stpexplorer.fit._data import LONG, AmplitudeData, _protocol
 
 __all__ = ["connections_from_csv"]
 

@@ -123,7 +123,7 @@ class AmplitudeData:
     @classmethod
     def from_csv(cls, path) -> AmplitudeData:
         """Read a long- or wide-format CSV (see the module docstring) of one connection."""
-        from ._csv import connections_from_csv
+        from stpexplorer.fit._csv import connections_from_csv
 
         conns = connections_from_csv(path)
         if len(conns) > 1:
@@ -134,7 +134,7 @@ class AmplitudeData:
     @classmethod
     def from_frame(cls, df) -> AmplitudeData:
         """From a pandas DataFrame in long format (columns as for :meth:`from_csv`)."""
-        from ._csv import _from_rows, _isna
+        from stpexplorer.fit._csv import _from_rows, _isna
 
         rows = [{str(k): ("" if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
         conns = _from_rows([str(c) for c in df.columns], rows, "frame", first_line=0)

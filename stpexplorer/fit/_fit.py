@@ -25,10 +25,10 @@ from collections.abc import Callable, Mapping
 import jax
 import numpy as np
 
-from ._data import AmplitudeData
-from ._model import NAMES, Stats, constant, design, make_spec
-from ._result import FitResult, make_result
-from ._stages import _compacted, _flat, _starts
+from stpexplorer.fit._data import AmplitudeData
+from stpexplorer.fit._model import NAMES, Stats, constant, design, make_spec
+from stpexplorer.fit._result import FitResult, make_result
+from stpexplorer.fit._stages import _compacted, _flat, _starts
 
 __all__ = ["fit_stp", "fit_many", "MODELS", "WEIGHTS"]
 

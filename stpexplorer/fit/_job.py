@@ -19,9 +19,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ._data import AmplitudeData
-from ._fit import fit_stp
-from ._result import FitResult
+from stpexplorer.fit._data import AmplitudeData
+from stpexplorer.fit._fit import fit_stp
+from stpexplorer.fit._result import FitResult
 
 __all__ = ["FitJob", "FitCancelled"]
 

@@ -24,10 +24,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..engine.stp import STPParams
-from ..engine.stp_sweep import release_at_intervals
-from ._data import AmplitudeData
-from ._model import NAMES
+from stpexplorer.engine.stp import STPParams
+from stpexplorer.engine.stp_sweep import release_at_intervals
+from stpexplorer.fit._data import AmplitudeData
+from stpexplorer.fit._model import NAMES
 
 __all__ = ["LossLandscape", "loss_landscape", "DEFAULT_SPAN"]
 
@@ -83,7 +83,7 @@ _sse_grid = jax.jit(_sse_rows)  # module level: one compilation per (grid size, 
 
 
 def _center(params) -> dict:
-    from ._result import FitResult
+    from stpexplorer.fit._result import FitResult
 
     if isinstance(params, FitResult):
         return dict(params.values)

@@ -24,8 +24,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..engine.stp import STPParams
-from ..engine.stp_sweep import release_at_intervals
+from stpexplorer.engine.stp import STPParams
+from stpexplorer.engine.stp_sweep import release_at_intervals
 
 NAMES = ("U", "f", "tau_f", "tau_d", "W")
 # ranges the transforms map onto (closed at the fixed points only); an interval that reaches a

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 import jax
 import numpy as np
 
-from ..engine.stp import STPParams
-from ._data import AmplitudeData
-from ._model import BOUNDS, NAMES
-from ._synthetic import release_fraction
+from stpexplorer.engine.stp import STPParams
+from stpexplorer.fit._data import AmplitudeData
+from stpexplorer.fit._model import BOUNDS, NAMES
+from stpexplorer.fit._synthetic import release_fraction
 
 __all__ = ["FitResult"]
 

@@ -13,7 +13,7 @@ unconverged when λ exceeds 1e16 (no descent in float precision) or after ``max_
 
 Why not optimistix (evaluated first): ``optimistix.LevenbergMarquardt`` (0.1.0) works under vmap and
 finds the same minimum, but on 200 vmapped starts of the 7-protocol benchmark data it took 217–259
-ms after compilation against 91 ms for this loop (``python -m stpexplorer.bench_fit`` prints
+ms after compilation against 91 ms for this loop (``python -m stpexplorer.bench.fit`` prints
 both), and it would add equinox, lineax and jaxtyping to the dependencies for ~60 lines of code.
 """
 

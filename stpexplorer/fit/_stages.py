@@ -12,9 +12,9 @@ import jax
 import numpy as np
 from jax.sharding import PartitionSpec
 
-from ..engine._batch import batch_sharding
-from ._model import Spec, Stats, params_of, residuals
-from ._solver import levenberg_marquardt
+from stpexplorer.engine._batch import batch_sharding
+from stpexplorer.fit._model import Spec, Stats, params_of, residuals
+from stpexplorer.fit._solver import levenberg_marquardt
 
 # iteration caps (traced, so changing them does not recompile): a vmapped while loop runs until its
 # slowest problem stops; refits warm-started at the estimate need few iterations

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..engine.stp import STPParams
-from ._data import AmplitudeData, _protocol
+from stpexplorer.engine.stp import STPParams
+from stpexplorer.fit._data import AmplitudeData, _protocol
 
 __all__ = ["synthetic_amplitudes", "release_fraction"]
 

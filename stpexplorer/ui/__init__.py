@@ -1,16 +1,18 @@
 """Widget panels of stpexplorer (ipywidgets 8 + bqplot 0.13), see docs/ui_contract.md.
 
-``Explorer`` (a Tab of the panels), ``STPPanel``, ``ThresholdPanel``,
-``STDPPanel``, ``CircuitPanel``, ``FitPanel``, ``MapPanel``; all panels share :class:`~stpexplorer.ui._panel.Panel`.
+``Explorer`` (a Tab of the panels) and one panel class per entry of the registry
+(:data:`stpexplorer.experiments.EXPERIMENTS`, each entry's ``panel``): ``STPPanel``,
+``ThresholdPanel``, ``STDPPanel``, ``CircuitPanel``, ``FitPanel``, ``MapPanel``, ...; all are
+made of the parts in :mod:`stpexplorer.ui.parts`. The names exported here are read from the
+registry: a new panel needs no edit in this file.
 """
 
-from ._panel import Panel
-from .circuit import CircuitPanel
-from .explorer import Explorer
-from .fit import FitPanel
-from .map import MapPanel
-from .stdp import STDPPanel
-from .stp import STPPanel
-from .threshold import ThresholdPanel
+from stpexplorer.experiments import EXPERIMENTS
+from stpexplorer.ui.app.explorer import Explorer
+from stpexplorer.ui.parts.panel import Panel
 
-__all__ = ["CircuitPanel", "Explorer", "FitPanel", "MapPanel", "Panel", "STDPPanel", "STPPanel", "ThresholdPanel"]
+for _e in EXPERIMENTS.values():
+    globals()[_e.panel_name] = _e.panel_class()
+del _e
+
+__all__ = sorted(["Explorer", "Panel", *(e.panel_name for e in EXPERIMENTS.values())])

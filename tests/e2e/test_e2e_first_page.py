@@ -5,7 +5,7 @@ the pool. A page takes one out, and before the page's websocket connects, the cu
 pass judged the kernel by the end of its notebook execution: once that was longer ago than
 ``cull_idle_timeout``, the kernel was shut down and the page never rendered ("Kernel does
 not exist"). With short culling times this failed every time; ``stpexplorer app`` now gives
-Voila ``stpexplorer.voila_kernels.DashboardKernelManager``, which restarts the idle clock of
+Voila ``stpexplorer.cli.voila_kernels.DashboardKernelManager``, which restarts the idle clock of
 a kernel when it leaves the pool.
 """
 from __future__ import annotations
