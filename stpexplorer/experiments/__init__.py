@@ -144,6 +144,12 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (STP, THRESHOLD, STDP, 
 #: (``learning``: the Synapse lab's learning mode); their panels take them from here
 VIEWS: dict[str, Experiment] = {e.name: e for e in (LEARNING,)}
 
+for _e in EXPERIMENTS.values():  # a link names a panel of the registry
+    for _event, _target in _e.links:
+        if _target not in EXPERIMENTS:
+            raise ValueError(f"{_e.name}: links[{_event!r}] names {_target!r}, not a registry key "
+                             f"({', '.join(EXPERIMENTS)})")
+
 
 def get_experiment(name: str) -> Experiment:
     """The experiment registered as ``name``; ValueError naming the valid panels otherwise."""

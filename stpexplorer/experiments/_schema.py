@@ -106,7 +106,10 @@ class Experiment:
     groups: ``((title, (control names...)), ...)`` in display order (empty = one group);
     applies: ``{control: (choice control, (choices...))}``: the control acts only when the
     choice control holds one of those choices (see :meth:`inactive`); panel:
-    ``"module:Class"`` of its widget panel, imported lazily by the UI.
+    ``"module:Class"`` of its widget panel, imported lazily by the UI; links:
+    ``((event, target key), ...)``: in the Explorer, the panel's ``on_<event>(callback)``
+    calls ``EXPERIMENTS[target]``'s panel ``set_values(**values)`` (the map's ``select``
+    carries a cell's synapse to the STP tab).
     """
 
     name: str
@@ -118,6 +121,7 @@ class Experiment:
     applies: dict = field(default_factory=dict)
     panel: str = ""
     description: str = ""
+    links: tuple = ()
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):

@@ -217,5 +217,6 @@ MAP = Experiment(
              "n_spikes": ("summary", ("total",)),
              "f": ("f_mode", ("free",))},
     panel="stpexplorer.ui.panels.map:MapPanel",
+    links=(("select", "stp"),),  # a click on a cell carries its synapse and rate to the STP tab
     description="a summary of the TM synapse over two parameters (regular trains), with its level-1 line",
 )

@@ -92,8 +92,9 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
         super().__init__([p.widget for p in self.panels.values()], [EXPERIMENTS[k].title for k in self.panels],
                          on_show=self._plot, **kwargs)
         self.tabs = dict(zip(self.panels, self.boxes))
-        if "map" in self.panels and "stp" in self.panels:  # a map click carries its synapse to the STP tab
-            self.panels["map"].on_select(self.panels["stp"].set_values)
+        for k, panel in self.panels.items():  # links declared in the registry (map click -> STP tab)
+            for event, target in EXPERIMENTS[k].links:
+                getattr(panel, f"on_{event}")(self.panels[target].set_values)
         for k, box in self.tabs.items():
             box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
