@@ -31,12 +31,12 @@ from stpexplorer.engine.alif import ALIFInputs, ALIFParams, ALIFState, ALIFTrace
 from stpexplorer.engine.circuit import (CircuitInputs, CircuitParams, CircuitState, CircuitTrace, circuit_init, circuit_step,
                       simulate_circuit)
 from stpexplorer.engine.protocols import n_steps_for, paired_pulses, pairing_trains, poisson_train, regular_train, time_axis
-from stpexplorer.engine.stdp import (STDPInputs, STDPParams, STDPState, STDPTrace, simulate_stdp, stdp_decay, stdp_init, stdp_step,
-                   stdp_window)
+from stpexplorer.engine.stdp import (STDPInputs, STDPParams, STDPState, STDPTrace, simulate_stdp, stdp_decay, stdp_init,
+                                    stdp_step)
 from stpexplorer.engine.stdp_frequency import stdp_frequency_curve
-from stpexplorer.engine.stdp_window import stdp_window_analytic
-from stpexplorer.engine.stp import STPParams, STPSweep, STPTrace, simulate_stp, steady_state, sweep_stp
-from stpexplorer.engine.stp_sweep import release_at_intervals
+from stpexplorer.engine.stdp_window import stdp_window, stdp_window_analytic
+from stpexplorer.engine.stp import STPParams, STPSweep, STPTrace, simulate_stp
+from stpexplorer.engine.stp_sweep import release_at_intervals, steady_state, sweep_stp
 from stpexplorer.engine.tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
 from stpexplorer.engine.wtas import WTASInputs, WTASParams, WTASState, WTASTrace, simulate_wtas, wtas_init, wtas_step
 

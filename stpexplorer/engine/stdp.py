@@ -238,13 +238,3 @@ def simulate_stdp(params: STDPParams, pre, post, *, w0, dt_ms) -> STDPTrace:
     w = _check_w0(w0)
     el = (elapsed_since_last_spike(a, dt), elapsed_since_last_spike(b, dt))
     return run_batched(_single, _batched, params, a, b, *el, w, dt)
-
-
-# the pair window (simulated and closed form) lives in stdp_window (one concept per file)
-from stpexplorer.engine.stdp_window import (  # noqa: F401
-    _window_batched,
-    _window_single,
-    stdp_window,
-    stdp_window_analytic,
-    window_trains,
-)

@@ -222,13 +222,3 @@ def simulate_stp(params: STPParams, spikes, *, dt_ms, method: str = "exact") -> 
     dt = as_float_scalar("dt_ms", dt_ms, lo=0.0, lo_open=True, unit="ms")
     s = check_spikes("spikes", spikes, ndim=1)
     return run_batched(_single[method], _batched[method], params, s, spike_index(s), dt)
-
-
-# the event-driven sweep and the steady state live in stp_sweep (one concept per file)
-from stpexplorer.engine.stp_sweep import (  # noqa: F401
-    _sweep_batched,
-    _sweep_single,
-    spike_intervals,
-    steady_state,
-    sweep_stp,
-)

@@ -1,7 +1,7 @@
 """Synthetic quantal amplitude trains from a Tsodyks–Markram synapse (for tests, benchmarks, teaching).
 
 At spike n of a sweep, each of ``n_sites`` release sites releases with probability
-``p_n = u_n x_n`` (the deterministic recursion of :mod:`stpexplorer.engine.stp_sweep`, W = 1),
+``p_n = u_n x_n`` (the engine's deterministic recursion, :func:`release_fraction`, W = 1),
 so the number of quanta is ``m ~ Binomial(n_sites, p_n)``; each quantum has a gamma-distributed
 size with mean ``quantal_size`` and coefficient of variation ``cv``. The amplitude is the sum::
 
@@ -15,30 +15,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import jax
 import numpy as np
 
+from stpexplorer.engine._params import float_dtype
 from stpexplorer.engine.stp import STPParams
+from stpexplorer.engine.stp_sweep import release_at_intervals
 from stpexplorer.fit._data import AmplitudeData, _protocol
 
 __all__ = ["synthetic_amplitudes", "release_fraction"]
 
 
 def release_fraction(params: STPParams, isi_ms) -> np.ndarray:
-    """u_n x_n of one parameter set at spikes with intervals ``isi_ms`` (ms), float64 numpy, (n_spikes,)."""
-    U, tf, td = (float(np.asarray(v)) for v in (params.U, params.tau_f, params.tau_d))
-    f = U if params.f is None else float(np.asarray(params.f))
-    isi = np.asarray(isi_ms, dtype=np.float64)
-    u, x = U, 1.0
-    out = np.empty(isi.size)
-    for n in range(isi.size):
-        if n:
-            ef = np.exp(-isi[n] / tf) if tf > 0 else 0.0
-            ed = np.exp(-isi[n] / td) if td > 0 else 0.0
-            u_next = U + (u + f * (1 - u) - U) * ef
-            x = 1.0 + (x - u * x - 1.0) * ed
-            u = u_next
-        out[n] = u * x
-    return out
+    """u_n x_n of one parameter set at spikes with intervals ``isi_ms`` (ms; the first entry is
+    ignored), as float64 numpy (n_spikes,). The engine's recursion
+    (:func:`stpexplorer.engine.release_at_intervals`, W = 1): the fit, its predictions, the Fit
+    tab's line and its SSE all compute the model here or there, never with a copy. The
+    intervals are padded to a power of two (>= 16) so trains of similar length share one
+    compiled function, and the parameters are normalised to the engine's dtype so that a new
+    slider value never recompiles."""
+    isi = np.asarray(isi_ms, dtype=np.float64).ravel()
+    n = isi.size
+    if n == 0:
+        return np.empty(0)
+    dt = float_dtype()
+    padded = np.zeros(max(16, 1 << (n - 1).bit_length()), dtype=dt)
+    padded[:n] = isi
+    U, tf, td = (np.asarray(v, dtype=dt) for v in (params.U, params.tau_f, params.tau_d))
+    f = U if params.f is None else np.asarray(params.f, dtype=dt)
+    p = STPParams(U=U, tau_f=tf, tau_d=td, W=np.asarray(1.0, dtype=dt), f=f)
+    return np.asarray(_release(p, padded), dtype=np.float64)[:n]
+
+
+_release = jax.jit(release_at_intervals)
 
 
 def _count(name, v, lo):

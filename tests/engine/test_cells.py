@@ -6,24 +6,7 @@ import pytest
 
 import stpexplorer as stp
 from stpexplorer.engine.wtas import initial_thresholds
-
-
-def wtascell_reference(current, thr0, thr_gain, refract, dt, R=1.0):
-    """ngclearn WTASCell.advance_state, transcribed for one batch row (float32)."""
-    f = np.float32
-    thr = thr0.astype(f).copy()
-    rfr = np.full(current.shape[1], refract, f)
-    spikes = []
-    for j in current.astype(f):
-        mask = (rfr >= refract).astype(f)
-        v = j * f(R) * mask
-        e = np.exp(v - v.max())
-        p = e / e.sum()
-        s = (p > thr).astype(f)
-        thr = np.maximum(thr + (s.sum() - 1) * f(thr_gain), f(0.025))
-        rfr = (rfr + f(dt)) * (1 - s) + s * f(dt)
-        spikes.append(s)
-    return np.array(spikes)
+from tests.reference import ngclearn_wtascell
 
 
 def test_wtas_reproduces_wtascell_spike_for_spike_without_refractoriness():
@@ -33,7 +16,7 @@ def test_wtas_reproduces_wtascell_spike_for_spike_without_refractoriness():
     p = stp.WTASParams(n_units=n, thr_base=0.3, thr_gain=0.002, refract_ms=0.0, thr_jitter=0.05)
     tr = stp.simulate_wtas(p, cur, dt_ms=1.0, seed=7)
     thr0 = np.asarray(initial_thresholds(p, jax.random.key(7)))
-    ref = wtascell_reference(cur, thr0, 0.002, 0.0, 1.0)
+    ref = ngclearn_wtascell(cur, thr0, 0.002, 0.0, 1.0)
     assert np.array_equal(np.asarray(tr.spikes), ref)
     assert np.all(np.abs(thr0 - 0.3) <= 0.05 + 1e-7)
 
@@ -47,8 +30,8 @@ def test_refractory_unit_cannot_fire_unlike_wtascell():
     assert np.all(np.diff(fire) >= 5)  # blocked for refract_ms after each spike
     # WTASCell lets the masked unit keep a probability 1/n > thr... here it would still be masked;
     # the reference fires unit 0 whenever p_0 > thr, including from v = 0 (p = 1/3 < 0.4 here)
-    ref = wtascell_reference(cur, np.full(n, 0.4), 0.0, 5.0, 1.0)
-    ref_low = wtascell_reference(cur, np.full(n, 0.3), 0.0, 5.0, 1.0)  # 1/3 > 0.3: fires while refractory
+    ref = ngclearn_wtascell(cur, np.full(n, 0.4), 0.0, 5.0, 1.0)
+    ref_low = ngclearn_wtascell(cur, np.full(n, 0.3), 0.0, 5.0, 1.0)  # 1/3 > 0.3: fires while refractory
     s_low = np.asarray(stp.simulate_wtas(stp.WTASParams(n_units=n, thr_base=0.3, thr_gain=0.0, refract_ms=5.0,
                                                         thr_jitter=0.0), cur, dt_ms=1.0, seed=0).spikes)
     assert np.array_equal(s, ref)

@@ -55,7 +55,7 @@ def test_float64_when_x64_is_enabled():
     # in float64 the simulation equals the exact recursion to ~1e-12
     s = stp.poisson_train(30.0, duration_ms=500.0, dt_ms=0.1, seed=2)
     idx = np.flatnonzero(s)
-    from tests.engine.test_stp import recursion
+    from tests.reference import tm_release_at_times as recursion
 
     U, td = np.linspace(0.05, 0.95, 9), np.geomspace(50, 900, 9)
     for i in range(9):

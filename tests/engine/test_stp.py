@@ -5,6 +5,7 @@ import pytest
 
 import stpexplorer as stp
 
+from tests.reference import ngclearn_stp, tm_release_at_times
 from tests._tol import assert_close
 
 SYNAPSES = {
@@ -13,23 +14,6 @@ SYNAPSES = {
     "mixed": dict(U=0.2, tau_f=200.0, tau_d=300.0),
 }
 DTS = [0.01, 0.1, 0.25, 1.0]
-
-
-def recursion(U, tau_f, tau_d, times_ms, W=1.0):
-    """Independent float64 reference: u_{n+1} = U + u_n(1-U)e^{-Δ/τf},
-    x_{n+1} = 1 + (x_n - u_n x_n - 1)e^{-Δ/τd}, release_n = W u_n x_n."""
-    u, x = U, 1.0
-    out = []
-    for n, t in enumerate(times_ms):
-        if n:
-            d = t - times_ms[n - 1]
-            ef = np.exp(-d / tau_f) if tau_f > 0 else 0.0
-            ed = np.exp(-d / tau_d) if tau_d > 0 else 0.0
-            u_next = U + u * (1 - U) * ef
-            x = 1 + (x - u * x - 1) * ed
-            u = u_next
-        out.append(W * u * x)
-    return np.array(out)
 
 
 def trains(dt):
@@ -45,7 +29,7 @@ def test_exact_equals_recursion_for_any_dt(name, dt):
     for label, s in trains(dt).items():
         tr = stp.simulate_stp(stp.STPParams(**par, W=0.7), s, dt_ms=dt)
         idx = np.flatnonzero(s)
-        ref = recursion(**par, times_ms=idx * dt, W=0.7)
+        ref = tm_release_at_times(**par, times_ms=idx * dt, W=0.7)
         assert_close(np.asarray(tr.release)[idx], ref, err_msg=f"{name} {label} dt={dt}")
         # release is zero off spikes, wdyn holds the last release
         rel = np.asarray(tr.release)
@@ -65,7 +49,7 @@ def test_sweep_equals_recursion_and_simulation(name):
     sw = np.asarray(stp.sweep_stp(stp.STPParams(**par), s, dt_ms=dt).release)
     assert sw.shape == (7, idx.size)
     for i, u0 in enumerate(U):
-        ref = recursion(u0, par["tau_f"], par["tau_d"], idx * dt)
+        ref = tm_release_at_times(u0, par["tau_f"], par["tau_d"], idx * dt)
         assert_close(sw[i], ref)
     sim = np.asarray(stp.simulate_stp(stp.STPParams(**par), s, dt_ms=dt).release)[:, idx]
     assert_close(sw, sim)
@@ -101,7 +85,7 @@ def test_switching_off_facilitation_and_depression():
     assert_close(np.asarray(tr.release)[idx], np.full(idx.size, 0.3))
     tr = stp.simulate_stp(stp.STPParams(U=0.3, tau_f=0.0, tau_d=100.0), s, dt_ms=dt)
     assert np.all(np.asarray(tr.u) == np.float32(0.3))
-    assert_close(np.asarray(tr.release)[idx], recursion(0.3, 0.0, 100.0, idx * dt))
+    assert_close(np.asarray(tr.release)[idx], tm_release_at_times(0.3, 0.0, 100.0, idx * dt))
 
 
 def test_float32_roundoff_does_not_accumulate_over_long_gaps():
@@ -112,21 +96,8 @@ def test_float32_roundoff_does_not_accumulate_over_long_gaps():
     par = dict(U=0.1, tau_f=50.0, tau_d=70.0)
     tr = stp.simulate_stp(stp.STPParams(**par), s, dt_ms=dt)
     idx = np.flatnonzero(s)
-    ref = recursion(**par, times_ms=idx * dt)
+    ref = tm_release_at_times(**par, times_ms=idx * dt)
     np.testing.assert_allclose(np.asarray(tr.release)[idx], ref, rtol=2e-6)
-
-
-def ngclearn_reference(U, tau_f, tau_d, spikes):
-    """STPDenseSynapse.advance_state, transcribed for one synapse (dt ignored: one step = 1 ms)."""
-    u, x, wdyn = 0.0, 1.0, 0.0
-    rel = []
-    for s in spikes:
-        u = u - u * (1.0 / tau_f) + (U * (1.0 - u)) * s if tau_f > 0 else U
-        wdyn = (u * x) * s + wdyn * (1.0 - s)
-        if tau_d > 0:
-            x = x + (1.0 - x) * (1.0 / tau_d) - u * x * s
-        rel.append(u * x if False else wdyn * s)
-    return np.array(rel)
 
 
 @pytest.mark.parametrize("name", list(SYNAPSES))
@@ -134,13 +105,13 @@ def test_euler_with_dt_1_reproduces_ngclearn(name):
     par = SYNAPSES[name]
     s = stp.poisson_train(40.0, duration_ms=1000.0, dt_ms=1.0, seed=1)
     tr = stp.simulate_stp(stp.STPParams(**par), s, dt_ms=1.0, method="euler")
-    assert_close(np.asarray(tr.release), ngclearn_reference(par["U"], par["tau_f"], par["tau_d"], s), rtol=1e-5)
+    assert_close(np.asarray(tr.release), ngclearn_stp(par["U"], par["tau_f"], par["tau_d"], s), rtol=1e-5)
 
 
 def test_euler_converges_at_order_one():
     par = SYNAPSES["mixed"]
     times = np.array([10.0, 30.0, 50.0, 70.0, 90.0, 300.0])
-    ref = recursion(**par, times_ms=times)
+    ref = tm_release_at_times(**par, times_ms=times)
     errs = []
     dts = [1.0, 0.5, 0.25, 0.125]  # spike times stay on the grid
     for dt in dts:
@@ -219,7 +190,7 @@ def test_no_spikes_and_spike_at_every_step():
     assert np.all(np.asarray(tr.u) == 0) and np.all(np.asarray(tr.x) == 1) and np.all(np.asarray(tr.release) == 0)
     s = np.ones(200)
     tr = stp.simulate_stp(p, s, dt_ms=1.0)
-    assert_close(np.asarray(tr.release), recursion(0.4, 50.0, 80.0, np.arange(200.0)))
+    assert_close(np.asarray(tr.release), tm_release_at_times(0.4, 50.0, 80.0, np.arange(200.0)))
 
 
 def test_compile_counter_counts_new_shapes_not_new_values():
@@ -234,7 +205,7 @@ def test_compile_counter_counts_new_shapes_not_new_values():
     assert stp.compile_count() - before == 0
 
 
-def test_stp_step_scanned_equals_simulate_and_tm_jump_is_the_recursion():
+def test_stp_step_scanned_equals_simulate_and_tm_jump_is_the_tm_release_at_times():
     import jax
     import jax.numpy as jnp
 
@@ -246,7 +217,7 @@ def test_stp_step_scanned_equals_simulate_and_tm_jump_is_the_recursion():
     _, (u, x, frac) = jax.lax.scan(lambda st, i: stp.stp_step(p, st, i), stp.stp_init((), s.dtype), inputs)
     tr = stp.simulate_stp(p, s, dt_ms=dt)
     idx = np.flatnonzero(s)
-    assert_close(np.asarray(frac)[idx], recursion(**par, times_ms=idx * dt))
+    assert_close(np.asarray(frac)[idx], tm_release_at_times(**par, times_ms=idx * dt))
     assert_close(np.asarray(u), np.asarray(tr.u))
     assert_close(np.asarray(x), np.asarray(tr.x))
     # the jump from rest: u+ = U, x+ = 1 - U, release fraction U

@@ -8,6 +8,7 @@ import pytest
 import stpexplorer as stp
 from stpexplorer.engine import stp as stp_mod
 
+from tests.reference import tm_release_at_times
 from tests._tol import assert_close
 
 CASES = {
@@ -17,21 +18,6 @@ CASES = {
     "off": dict(U=0.3, tau_f=0.0, tau_d=0.0),
     "U=1": dict(U=1.0, tau_f=50.0, tau_d=80.0),
 }
-
-
-def recursion_f(U, tau_f, tau_d, f, times_ms, W=1.0):
-    """Float64 reference of the extended model."""
-    u, x, out = U, 1.0, []
-    for n, t in enumerate(times_ms):
-        if n:
-            d = t - times_ms[n - 1]
-            ef = np.exp(-d / tau_f) if tau_f > 0 else 0.0
-            ed = np.exp(-d / tau_d) if tau_d > 0 else 0.0
-            u_next = U + (u + f * (1 - u) - U) * ef
-            x = 1 + (x - u * x - 1) * ed
-            u = u_next
-        out.append(W * u * x)
-    return np.array(out)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -81,7 +67,7 @@ def test_general_f_follows_the_recursion(f):
     s = stp.regular_train(40.0, 10, duration_ms=1200.0, dt_ms=dt, probe_delay_ms=600.0)
     idx = np.flatnonzero(s)
     par = dict(U=0.1, tau_f=150.0, tau_d=250.0, W=1.5)
-    ref = recursion_f(**par, f=f, times_ms=idx * dt)
+    ref = tm_release_at_times(**par, f=f, times_ms=idx * dt)
     p = stp.STPParams(**par, f=f)
     assert_close(np.asarray(stp.simulate_stp(p, s, dt_ms=dt).release)[idx], ref)
     assert_close(np.asarray(stp.sweep_stp(p, s, dt_ms=dt).release), ref)

@@ -10,21 +10,9 @@ import pytest
 from stpexplorer import engine as eng
 from stpexplorer.experiments import run
 from stpexplorer.experiments._rate_curves import N_SEEDS, poisson_rate_train
+from tests.reference import tm_regular_ratio
 
 REL = 1e-5  # float32 engine against float64 references, 40 spikes
-
-
-def _tm_ratio(U, tau_f, tau_d, interval_ms, n):
-    """g_n/g_1 of a regular train: u_{k+1} = U + (u_k + U(1-u_k) - U)e^{-Δ/τf} ... written out."""
-    ef = np.exp(-interval_ms / tau_f) if tau_f > 0 else 0.0
-    ed = np.exp(-interval_ms / tau_d) if tau_d > 0 else 0.0
-    u_pre, x_pre, rel = 0.0, 1.0, []
-    for _ in range(n):
-        u = u_pre + U * (1 - u_pre)  # u jumps at the spike
-        rel.append(u * x_pre)
-        x_after = x_pre - u * x_pre
-        u_pre, x_pre = u * ef, 1 + (x_after - 1) * ed
-    return rel[-1] / rel[0]
 
 
 @pytest.mark.parametrize("vals", [{"U": 0.5, "tau_f": 0.0, "tau_d": 800.0, "ratio_n": 10},
@@ -32,7 +20,7 @@ def _tm_ratio(U, tau_f, tau_d, interval_ms, n):
                                   {"U": 0.2, "tau_f": 1500.0, "tau_d": 100.0, "ratio_n": 40, "W": 0.3}])
 def test_regular_curve_against_tm_recursion(vals):
     r = run("stp", vals)
-    want = [_tm_ratio(vals["U"], vals["tau_f"], vals["tau_d"], 1000.0 / f, vals["ratio_n"]) for f in r.curve_rates]
+    want = [tm_regular_ratio(vals["U"], vals["tau_f"], vals["tau_d"], 1000.0 / f, vals["ratio_n"]) for f in r.curve_rates]
     np.testing.assert_allclose(r.curve_regular, want, rtol=REL)
     assert r.curve_rates[0] == pytest.approx(0.5) and r.curve_rates[-1] == pytest.approx(200.0)
     # the analytic steady state is the regular curve's limit: n = 40 at high rates is there

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import stpexplorer as stp
-from stpexplorer.fit import AmplitudeData, fit_stp, release_fraction, synthetic_amplitudes
+from stpexplorer.fit import AmplitudeData, fit_stp, synthetic_amplitudes
+from tests.reference import release_fraction
 
 # one shape for every fit in this file (3 protocols x 9 spikes, R = 16 problems): one compilation per model
 PROTOCOLS = {"10 Hz": np.r_[0.0, np.full(7, 100.0)],
@@ -103,7 +104,8 @@ def test_result_api_predict_residuals_r2_json():
     pred = r.predict("50 Hz")
     assert pred.shape == (9,)
     np.testing.assert_allclose(r.predict(PROTOCOLS["50 Hz"]), pred)
-    np.testing.assert_allclose(r.residuals["50 Hz"], d["50 Hz"].amplitudes - pred[None])
+    # the model is the engine's (float32 by default): residuals near 0 agree to float32 round-off
+    np.testing.assert_allclose(r.residuals["50 Hz"], d["50 Hz"].amplitudes - pred[None], atol=1e-6)
     sse = sum(float(np.nansum(v ** 2)) for v in r.residuals.values())
     assert r.sse == pytest.approx(sse, rel=1e-10)
     assert all(0 < r.r2[k] < 1 for k in PROTOCOLS) and r.r2_means["50 Hz"] > 0.9

@@ -8,7 +8,8 @@ import pytest
 
 import stpexplorer as stp
 from stpexplorer import cli
-from stpexplorer.fit import AmplitudeData, connections_from_csv, release_fraction, synthetic_amplitudes
+from stpexplorer.fit import AmplitudeData, connections_from_csv, synthetic_amplitudes
+from tests.reference import release_fraction
 
 ISI = [0.0, 50.0, 50.0]
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import stpexplorer as stp
-from stpexplorer.fit import (AmplitudeData, LossLandscape, fit_stp, loss_landscape, release_fraction,
-                             synthetic_amplitudes)
+from stpexplorer.fit import AmplitudeData, LossLandscape, fit_stp, loss_landscape, synthetic_amplitudes
+from tests.reference import release_fraction
 
 PROTOCOLS = {"10 Hz": np.r_[0.0, np.full(7, 100.0)],
              "50 Hz": np.r_[0.0, np.full(7, 20.0), 600.0],

@@ -15,11 +15,12 @@ pytest.importorskip("bqplot")
 
 from stpexplorer import engine as eng
 from stpexplorer.experiments import EXPERIMENTS
-from stpexplorer.fit import AmplitudeData, release_fraction
+from stpexplorer.fit import AmplitudeData
 from stpexplorer.experiments.mystery import hidden_params, mystery_data
 from stpexplorer.ui import FitPanel, STPPanel
 
 from tests._aio import run_async
+from tests.reference import release_fraction
 
 # ----------------------------------------------------------------------------- STP panel: f
 
@@ -139,7 +140,7 @@ def test_sliders_move_the_prediction_and_the_sse_readout_is_the_data_sse():
         assert p.error == ""
         assert not np.array_equal(np.asarray(p.lines["prediction"].y), y0), vals
         want = _sse(data, p.values)
-        assert p.result.sse == pytest.approx(want, rel=1e-12)
+        assert p.result.sse == pytest.approx(want, rel=2e-5)  # float32 engine against the float64 reference
         assert _status_sse(p) == pytest.approx(want, rel=1e-3)
     # the drawn prediction of the first protocol is W·u_n·x_n at its spike times
     pr = data.protocols[0]
