@@ -16,15 +16,13 @@ A class fits it by hand with the sliders, then with :func:`~stpexplorer.fit.fit_
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
 from stpexplorer.engine.stp import STPParams
-from stpexplorer.fit import AmplitudeData, release_fraction, synthetic_amplitudes
+from stpexplorer.fit import AmplitudeData, connections_from_csv_text, release_fraction, synthetic_amplitudes
 
 __all__ = ["MYSTERY_KINDS", "MYSTERY_PROTOCOLS", "hidden_params", "mystery_data", "data_from_csv_text",
            "Summary", "summary"]
@@ -63,19 +61,9 @@ def mystery_data(kind: str, seed: int) -> AmplitudeData:
 
 
 def data_from_csv_text(text: str, source: str = "upload") -> AmplitudeData:
-    """AmplitudeData from the text of a CSV (long or wide format, see :mod:`stpexplorer.fit._csv`),
+    """AmplitudeData from the text of a CSV (long or wide format, see :mod:`stpexplorer.fit.read`),
     parsed in memory: no file on the server is read. Errors name ``source``, the row and column."""
-    from stpexplorer.fit._csv import LONG, _from_rows, _long_fast
-
-    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
-    header = [h.strip() for h in table[0]] if table else []
-    if not header or header == [""]:
-        raise ValueError(f"{source}: the file is empty (no header row)")
-    body = [r for r in table[1:] if r]
-    conns = _long_fast(header, body) if all(c in header for c in LONG) else None
-    if conns is None:
-        rows = [dict(zip(header, r + [""] * (len(header) - len(r)))) for r in body]
-        conns = _from_rows(header, rows, source, first_line=2)
+    conns = connections_from_csv_text(text, source)
     if len(conns) > 1:
         raise ValueError(f"{source}: column 'connection' holds {len(conns)} connections; the Fit panel "
                          "fits one (use `stpexplorer fit` for many)")

@@ -7,14 +7,13 @@ background thread with progress and cancellation; :func:`loss_landscape` maps th
 two parameters (:class:`LossLandscape`). Times in ms.
 """
 
-from stpexplorer.fit._csv import connections_from_csv
-from stpexplorer.fit._data import AmplitudeData, Protocol
+from stpexplorer.fit._data import AmplitudeData, Protocol, connections_from_csv, connections_from_csv_text
 from stpexplorer.fit._fit import MODELS, WEIGHTS, fit_many, fit_stp
 from stpexplorer.fit._job import FitCancelled, FitJob
 from stpexplorer.fit._landscape import LossLandscape, loss_landscape
 from stpexplorer.fit._result import FitResult
 from stpexplorer.fit._synthetic import release_fraction, synthetic_amplitudes
 
-__all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "synthetic_amplitudes", "release_fraction",
+__all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "connections_from_csv_text", "synthetic_amplitudes", "release_fraction",
            "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled",
            "loss_landscape", "LossLandscape"]

@@ -4,7 +4,7 @@ A protocol is a train of ``n_spikes`` presynaptic spikes given by its inter-spik
 ``isi_ms`` (ms, shape (n_spikes,), the first entry 0: the first spike is from rest) and the
 amplitudes it evoked, shape (n_sweeps, n_spikes); NaN marks a missing value.
 
-CSV files: see :mod:`._csv` (long and wide format; nothing in a file is executed).
+CSV files: see :mod:`stpexplorer.fit.read` (long and wide format; nothing in a file is executed).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["AmplitudeData", "Protocol", "LONG"]
+from stpexplorer.fit.read import LONG, read_csv_file, read_csv_text, read_frame
 
-LONG = ("protocol", "sweep", "spike", "isi_ms", "amplitude")
+__all__ = ["AmplitudeData", "Protocol", "LONG", "connections_from_csv", "connections_from_csv_text"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,29 +122,22 @@ class AmplitudeData:
 
     @classmethod
     def from_csv(cls, path) -> AmplitudeData:
-        """Read a long- or wide-format CSV (see the module docstring) of one connection."""
-        from stpexplorer.fit._csv import connections_from_csv
+        """Read a long- or wide-format CSV (see :mod:`stpexplorer.fit.read`) of one connection."""
+        return _one(connections_from_csv(path), str(path), "read them with connections_from_csv")
 
-        conns = connections_from_csv(path)
-        if len(conns) > 1:
-            raise ValueError(f"{path}: column 'connection' holds {len(conns)} connections; "
-                             "read them with connections_from_csv")
-        return next(iter(conns.values()))
+    @classmethod
+    def from_csv_text(cls, text: str, source: str = "upload") -> AmplitudeData:
+        """As :meth:`from_csv`, from CSV text held in memory (an upload); errors name ``source``."""
+        return _one(connections_from_csv_text(text, source), source, "select one")
 
     @classmethod
     def from_frame(cls, df) -> AmplitudeData:
         """From a pandas DataFrame in long format (columns as for :meth:`from_csv`)."""
-        from stpexplorer.fit._csv import _from_rows, _isna
-
-        rows = [{str(k): ("" if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
-        conns = _from_rows([str(c) for c in df.columns], rows, "frame", first_line=0)
-        if len(conns) > 1:
-            raise ValueError(f"frame: column 'connection' holds {len(conns)} connections; select one")
-        return next(iter(conns.values()))
+        return _one(_validated(read_frame(df)), "frame", "select one")
 
     def to_frame(self):
         """Long-format pandas DataFrame (pandas is imported here only)."""
-        import pandas as pd
+        import pandas as pd  # optional dependency: only this method needs pandas
 
         return pd.DataFrame(self.to_records(), columns=list(LONG))
 
@@ -153,3 +146,26 @@ class AmplitudeData:
         return [(p.name, s, k, float(p.isi_ms[k]), float(p.amplitudes[s, k]))
                 for p in self.protocols for s in range(p.amplitudes.shape[0]) for k in range(p.isi_ms.size)
                 if np.isfinite(p.amplitudes[s, k])]
+
+
+def _validated(conns: dict) -> dict[str, AmplitudeData]:
+    return {c: AmplitudeData.from_dict(prots) for c, prots in conns.items()}
+
+
+def _one(conns: dict, source: str, advice: str) -> AmplitudeData:
+    if len(conns) > 1:
+        raise ValueError(f"{source}: column 'connection' holds {len(conns)} connections; {advice}")
+    return next(iter(conns.values()))
+
+
+def connections_from_csv(path) -> dict[str, AmplitudeData]:
+    """Read a CSV (long or wide format) into ``{connection: AmplitudeData}``.
+
+    Without a ``connection`` column the one connection is named ``""``.
+    """
+    return _validated(read_csv_file(path))
+
+
+def connections_from_csv_text(text: str, source: str = "upload") -> dict[str, AmplitudeData]:
+    """As :func:`connections_from_csv`, from CSV text held in memory: no file is read."""
+    return _validated(read_csv_text(text, source))

@@ -1,4 +1,8 @@
-"""Reading amplitude trains from CSV (or rows of a DataFrame) into :class:`AmplitudeData`.
+"""Every reader of amplitude trains: CSV files, CSV text held in memory (an upload), and rows
+of a pandas DataFrame, into plain ``{connection: {protocol: (isi_ms, amplitudes)}}``, which
+:class:`~stpexplorer.fit.AmplitudeData` validates (``from_csv``, ``from_csv_text``,
+``from_frame``, :func:`~stpexplorer.fit.connections_from_csv`). This module imports nothing
+of the package, so the data class may use it without an import cycle.
 
 CSV files (read with the ``csv`` module; nothing in a file is executed or evaluated):
 
@@ -19,13 +23,15 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import math
 
 import numpy as np
 
-from stpexplorer.fit._data import LONG, AmplitudeData, _protocol
+__all__ = ["LONG", "read_csv_file", "read_csv_text", "read_frame", "read_table"]
 
-__all__ = ["connections_from_csv"]
+#: the columns of the long format
+LONG = ("protocol", "sweep", "spike", "isi_ms", "amplitude")
 
 
 def _isna(v) -> bool:
@@ -60,11 +66,8 @@ def _int(v, where: str, column: str) -> int:
     return int(x)
 
 
-def connections_from_csv(path) -> dict[str, AmplitudeData]:
-    """Read a CSV (long or wide format) into ``{connection: AmplitudeData}``.
-
-    Without a ``connection`` column the one connection is named ``""``.
-    """
+def read_csv_file(path) -> dict:
+    """``{connection: {protocol: (isi_ms, amplitudes)}}`` from a CSV file (long or wide format)."""
     gc_was_on = gc.isenabled()
     gc.disable()  # a list of many small lists: the cyclic collector would only slow the read down
     try:
@@ -73,15 +76,33 @@ def connections_from_csv(path) -> dict[str, AmplitudeData]:
     finally:
         if gc_was_on:
             gc.enable()
+    return read_table(table, str(path))
+
+
+def read_csv_text(text: str, source: str = "upload") -> dict:
+    """As :func:`read_csv_file`, from the text of a CSV held in memory (an upload): no file is read."""
+    if not isinstance(text, str):
+        raise ValueError(f"{source}: CSV text must be a str, got {type(text).__name__}")
+    return read_table(list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))), source)
+
+
+def read_frame(df, source: str = "frame") -> dict:
+    """As :func:`read_csv_file`, from the rows of a pandas DataFrame in long format."""
+    rows = [{str(k): ("" if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
+    return _from_rows([str(c) for c in df.columns], rows, source, first_line=0)
+
+
+def read_table(table: list[list[str]], source: str) -> dict:
+    """The readers' common part: ``table`` = CSV rows (the first is the header)."""
     header = [h.strip() for h in table[0]] if table else []
     if not header or header == [""]:
-        raise ValueError(f"{path}: the file is empty (no header row)")
+        raise ValueError(f"{source}: the file is empty (no header row)")
     body = [r for r in table[1:] if r]
     fast = _long_fast(header, body) if all(c in header for c in LONG) else None
     if fast is not None:
         return fast
     rows = [dict(zip(header, r + [""] * (len(header) - len(r)))) for r in body]
-    return _from_rows(header, rows, str(path), first_line=2)
+    return _from_rows(header, rows, source, first_line=2)
 
 
 def _long_fast(header, body):
@@ -126,11 +147,11 @@ def _long_fast(header, body):
         iv = np.empty(n)
         iv[k] = isi[rows]
         c, p = uniq[j]
-        groups.setdefault(c, []).append(_protocol(p, iv, a))
-    return {c: AmplitudeData(tuple(ps)) for c, ps in groups.items()}
+        groups.setdefault(c, {})[p] = (iv, a)
+    return groups
 
 
-def _from_rows(header: list[str], rows: list[dict], src: str, *, first_line: int) -> dict[str, AmplitudeData]:
+def _from_rows(header: list[str], rows: list[dict], src: str, *, first_line: int) -> dict:
     if "spike" in header or "amplitude" in header:
         missing = [c for c in LONG if c not in header]
         if missing:
@@ -143,8 +164,7 @@ def _from_rows(header: list[str], rows: list[dict], src: str, *, first_line: int
                          f"(wide format), got {header}")
     if not groups:
         raise ValueError(f"{src}: no protocols (the file has a header but no data rows)")
-    return {c: AmplitudeData(tuple(_protocol(n, isi, a) for n, (isi, a) in prots.items()))
-            for c, prots in groups.items()}
+    return groups
 
 
 def _long(rows, src, first_line):
