@@ -69,19 +69,19 @@ def test_dashboard_files_go_through_the_browser(page, fresh_voila, tmp_path):
     doc["values"]["U"] = 0.35
     upload = tmp_path / "mine.json"
     upload.write_text(json.dumps(doc), encoding="utf-8")
+    button = page.locator(f"{stp} .stpx-upload").first
     for _ in range(2):
         old = H.readout(page, stp, "U")
-        # KNOWN DEFECT (open): about one run in three, the second pick of the same file is
-        # not delivered to the kernel (the button still reads "(0)"); a second pick applies
-        # it. The test allows that one retry instead of failing the run on it.
-        for attempt in range(2):
-            with page.expect_file_chooser(timeout=30_000) as chooser:
-                page.locator(f"{stp} .stpx-upload").first.click()
-            chooser.value.set_files(str(upload))
-            if H.wait_readout_change(page, stp, "U", old, timeout=15_000 if attempt == 0 else 30_000):
-                break
-        else:
-            raise AssertionError("upload not applied (two picks)")
+        with page.expect_file_chooser(timeout=30_000) as chooser:
+            button.click()
+        chooser.value.set_files(str(upload))
+        # one pick, applied: no retry. The browser's FileUpload model sends a pick only if
+        # it differs from the value it holds, so the kernel clears that value (the button
+        # reads "(0)") before it applies the file: by the time the new values show, the
+        # same file picked again is a change and reaches the kernel (it used to be cleared
+        # after the simulation, and a quick second pick was dropped about one run in three).
+        assert H.wait_readout_change(page, stp, "U", old, timeout=30_000), "upload not applied"
+        assert button.inner_text().strip().endswith("(0)"), button.inner_text()
         assert float(H.readout(page, stp, "U")) == pytest.approx(0.35)
         # move U away so that the second upload of the same file has something to change
         H.focus_slider(page, stp, "U")

@@ -210,3 +210,20 @@ def test_upload_applies_and_the_same_file_again_reapplies():
     runs = p.n_runs
     p.files.upload.value = ({**up, "content": memoryview(b"\xff\xfe")},)
     assert "not a UTF-8 text file" in p.error and p.n_runs == runs and p.values["U"] == 0.35
+
+
+def test_upload_is_forgotten_before_the_file_is_applied():
+    """The browser drops a pick equal to the value it holds: the reset to () must be sent
+    before the file's values (and its simulation), not after them."""
+    p = STPPanel(files="browser")
+    exp = EXPERIMENTS["stp"]
+    text = dump_json(exp, {**exp.defaults(), "U": 0.35})
+    up = {"name": "p.json", "type": "application/json", "size": len(text),
+          "content": memoryview(text.encode()), "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}
+    seen = []
+    load = p.files._load_text
+    p.files._load_text = lambda t, source: (seen.append(p.files.upload.value), load(t, source))[1]
+    p.files.upload.value = (up,)
+    assert seen == [()] and p.values["U"] == 0.35
+    p.files.upload.value = ({**up, "content": memoryview(b"\xff\xfe")},)
+    assert p.files.upload.value == () and "not a UTF-8 text file" in p.error

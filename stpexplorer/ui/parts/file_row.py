@@ -142,6 +142,16 @@ class FileBar:
         files = change["new"]
         if not files:
             return
+        # Forget the upload *first*, before the file is applied, so that the same file
+        # chosen again is applied again. The browser's FileUpload model only sends a pick
+        # whose value differs (deep equality: name, size, date, bytes) from the value it
+        # holds; until the kernel's reset to () reaches it, it still holds this file, and
+        # the same file picked again is dropped there (never sent, the button then reads
+        # "(0)" once the reset lands). Resetting after _load_text (a simulation and a
+        # redraw, a fraction of a second) left that window open while the applied values
+        # were already on screen; sent now, the reset reaches the browser ahead of every
+        # change the file makes, so once the new values show, a new pick is delivered.
+        self.upload.value = ()
         f = files[0]
         name = str(f.get("name", "upload"))
         try:
@@ -150,9 +160,6 @@ class FileBar:
             self._report(f"{name}: not a UTF-8 text file ({type(e).__name__})")
         else:
             self._load_text(text, name)
-        finally:
-            # forget the upload so that the same file chosen again is applied again
-            self.upload.value = ()
 
     def _guard(self, fn):
         try:
