@@ -15,6 +15,10 @@ import time
 
 import numpy as np
 
+from stpexplorer.engine import count_compilations
+from stpexplorer.experiments import EXPERIMENTS
+from stpexplorer.ui.panels.map import MapPanel
+
 GOAL_MS = 30.0
 
 #: (map axes, the control moved, its range): one move plan per layout
@@ -28,10 +32,6 @@ PLANS = (
 
 def redraw_times(moves: int = 30, seed: int = 0) -> dict:
     """``{plan label: (times of set_values in s, times of the simulation alone in s, compilations)}``."""
-    from stpexplorer.engine import count_compilations
-    from stpexplorer.experiments import EXPERIMENTS
-    from stpexplorer.ui.panels.map import MapPanel
-
     rng = np.random.default_rng(seed)
     out = {}
     for axes, name, (lo, hi) in PLANS:

@@ -16,11 +16,16 @@ Timings are reported, never asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
+
+from stpexplorer.experiments import EXPERIMENTS
+from stpexplorer.ui.app.explorer import PANELS
 
 GOALS = {"stp": (5.0, 15.0), "circuit": (30.0, None)}
 
@@ -40,8 +45,6 @@ def sweep_plan(key: str, n: int, n_controls: int = 3, seed: int = 0) -> list[tup
     """``n`` (control, value) moves for panel ``key``: its first ``n_controls`` continuous
     controls of the registry (linear or log sliders), values drawn uniformly (log-uniformly
     for log sliders) over each slider's range, so values move every time."""
-    from stpexplorer.experiments import EXPERIMENTS
-
     controls = [c for c in EXPERIMENTS[key].controls if c.kind in ("float", "log")][:n_controls]
     if not controls:
         raise ValueError(f"panel {key!r} has no continuous control to move")
@@ -58,8 +61,6 @@ def sweep_plan(key: str, n: int, n_controls: int = 3, seed: int = 0) -> list[tup
 
 
 def slider_latency(key: str, n: int = 120) -> np.ndarray:
-    from stpexplorer.ui.app.explorer import PANELS
-
     panel = PANELS[key]()
     plan = sweep_plan(key, n + 10)
     times = []
@@ -78,8 +79,6 @@ def slider_latency(key: str, n: int = 120) -> np.ndarray:
 def fresh_explorer(warm: bool = True, cache_dir: str | None = None) -> tuple[float, float]:
     """Seconds from a fresh interpreter to (Explorer shown with its visible tab plotted,
     every tab plotted)."""
-    import os
-
     env = dict(os.environ)
     env.pop("STPX_JAX_CACHE", None)
     if cache_dir:
@@ -96,7 +95,6 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="fresh-process Explorer builds (default 3)")
     args = ap.parse_args(argv)
     rows = []
-    from stpexplorer.experiments import EXPERIMENTS
 
     for key in EXPERIMENTS:
         ms = slider_latency(key, args.n)
@@ -111,7 +109,6 @@ def main(argv=None) -> int:
                  f"max {ts[:, 0].max():.2f} s", "≤ 3 s", "ok" if med[0] <= 3.0 else "MISS"))
     rows.append(("  every tab plotted (background thread)", f"{med[1]:.2f} s", f"max {ts[:, 1].max():.2f} s",
                  "", ""))
-    import tempfile
 
     with tempfile.TemporaryDirectory(prefix="stpx-jax-cache-") as d:
         fresh_explorer(True, d)  # fills the persistent compile cache

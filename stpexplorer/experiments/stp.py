@@ -18,7 +18,8 @@ from stpexplorer.experiments._rate_curves import N_MAX_SPIKES, rate_curves
 from stpexplorer.experiments._result import Result
 from stpexplorer.experiments._schema import Control, Experiment
 
-__all__ = ["STP", "STP_DURATIONS", "STP_RATES", "STP_START_MS", "STPResult", "stp_duration", "stp_f"]
+__all__ = ["RATE_CURVE_INPUTS", "STP", "STP_DURATIONS", "STP_RATES", "STP_START_MS", "STPResult", "simulate_stp",
+           "stp_duration", "stp_f", "stp_rate_curves"]
 
 STP_RATES = np.geomspace(0.5, 200.0, 120)  # Hz, steady-state release vs rate
 STP_DURATIONS = (2000.0, 5000.0, 20000.0, 100000.0)  # ms, the window settings
@@ -64,7 +65,7 @@ class STPResult(Result):
     curve_rates: (48,) Hz; curve_regular, curve_poisson_mean, curve_poisson_sd: (48,) g_n/g_1
     (n = ``ratio_n``) for regular trains and for Poisson trains (mean and SD over 20 trains of
     ``seed``); curve_steady: (48,) release*/(W·U), the regular limit n → ∞ (see
-    :mod:`~stpexplorer.experiments._rate_curves`);
+    :mod:`~stpexplorer.experiments._rate_curves`; None when simulated with ``curves=False``);
     duration_ms: the simulated window; n_requested: spikes the protocol asked for (the train
     and its probe; Poisson: k); note: why fewer were delivered ("" when all were).
     """
@@ -107,11 +108,27 @@ def _train(v, duration_ms) -> np.ndarray:
                              start_ms=STP_START_MS, **kw)
 
 
-def simulate_stp(v: dict) -> STPResult:
-    """Simulate the synapse of ``v`` (checked values) on its protocol."""
+def _params(v: dict):
+    return eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], W=v["W"], f=stp_f(v))
+
+
+#: the values the rate curves depend on (W cancels in g_n / g_1)
+RATE_CURVE_INPUTS = ("U", "tau_f", "tau_d", "f_mode", "f", "ratio_n", "seed", "dt_ms")
+
+
+def stp_rate_curves(v: dict):
+    """The rate curves g_n / g_1 of ``v`` (checked values; n = ``ratio_n``), as
+    :class:`~stpexplorer.experiments._rate_curves.RateCurves`: what :func:`simulate_stp` puts
+    in ``curve_*``. The STP panel computes them only while it shows them."""
+    return rate_curves(_params(v), v["ratio_n"], seed=v["seed"], dt_ms=v["dt_ms"])
+
+
+def simulate_stp(v: dict, *, curves: bool = True) -> STPResult:
+    """Simulate the synapse of ``v`` (checked values) on its protocol. ``curves=False``
+    skips the rate curves (``curve_*`` are None then; :func:`stp_rate_curves` gives them)."""
     dur = stp_duration(v)
     spikes = _train(v, dur)
-    p = eng.STPParams(U=v["U"], tau_f=v["tau_f"], tau_d=v["tau_d"], W=v["W"], f=stp_f(v))
+    p = _params(v)
     tr = eng.simulate_stp(p, spikes, dt_ms=v["dt_ms"], method=v["method"])
     u, x, wdyn, rel = (np.asarray(a) for a in (tr.u, tr.x, tr.wdyn, tr.release))
     t = np.arange(spikes.size) * v["dt_ms"]
@@ -124,7 +141,7 @@ def simulate_stp(v: dict) -> STPResult:
     r_lim = 1000.0 / (v["U"] * v["tau_d"]) if v["tau_d"] > 0 else float("inf")
     first = rel_sp[0] if rel_sp.size and rel_sp[0] > 0 else np.nan
     asked = {"poisson": idx.size, "paired": 2}.get(v["protocol"], v["n_spikes"] + (v["probe_delay_ms"] > 0))
-    rc = rate_curves(p, v["ratio_n"], seed=v["seed"], dt_ms=v["dt_ms"])
+    rc = stp_rate_curves(v) if curves else None
     note = ""
     if idx.size < asked:
         note = f"delivered {idx.size} of {asked} spikes: the window is {dur / 1000:g} s"
@@ -132,8 +149,9 @@ def simulate_stp(v: dict) -> STPResult:
                      release_at_spikes=rel_sp, release_ratio=rel_sp / first if rel_sp.size else rel_sp,
                      u_star=us, x_star=xs, release_star=rs, rate_hz_effective=float(rate),
                      rates=STP_RATES, release_star_curve=ss[2, 1:], r_lim_hz=r_lim,
-                     curve_rates=rc.rates, curve_regular=rc.regular, curve_poisson_mean=rc.poisson_mean,
-                     curve_poisson_sd=rc.poisson_sd, curve_steady=rc.steady, duration_ms=dur,
+                     curve_rates=rc and rc.rates, curve_regular=rc and rc.regular,
+                     curve_poisson_mean=rc and rc.poisson_mean, curve_poisson_sd=rc and rc.poisson_sd,
+                     curve_steady=rc and rc.steady, duration_ms=dur,
                      n_requested=int(asked), note=note)
 
 

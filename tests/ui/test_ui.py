@@ -214,6 +214,8 @@ def test_required_line_keys():
 def test_every_control_over_its_range_changes_and_matches_marks(key):
     p = PANELS[key]()
     exp = EXPERIMENTS[key]
+    if key == "stp":  # ratio_n acts on the rate curves only, computed while their view is shown
+        p.views.selected_index = p.RATES_VIEW
     for c in exp.controls:
         if key == "stp" and c.name in ("dt_ms", "duration_ms"):
             values = list(c.options)
@@ -251,6 +253,8 @@ def lines_snapshot(panel):
 def test_one_keyboard_step_of_every_visible_slider_changes_a_line(key):
     """What the browser tests do with ArrowRight (ArrowLeft at the top end)."""
     p = PANELS[key]()
+    if key == "stp":  # ratio_n acts on the rate curves only, computed while their view is shown
+        p.views.selected_index = p.RATES_VIEW
     for name, w in p.sliders.items():
         if not isinstance(w, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)):
             continue

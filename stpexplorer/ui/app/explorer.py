@@ -3,9 +3,12 @@ registry's order and with its titles (the registry is the only list of panels)."
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
+import jax
 
 from stpexplorer.experiments import EXPERIMENTS
 from stpexplorer.ui.parts.export import install_export
@@ -34,8 +37,6 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
 
     ``path`` defaults to ``$STPX_JAX_CACHE``; does nothing without a path or when the
     user has already configured a cache directory. Returns the directory in use."""
-    import jax
-
     path = path or os.environ.get("STPX_JAX_CACHE")
     current = jax.config.jax_compilation_cache_dir
     if current or not path:
@@ -47,16 +48,44 @@ def enable_compile_cache(path: str | os.PathLike | None = None) -> str | None:
     return str(path)
 
 
-def warm_up(keys=tuple(PANELS), workers: int | None = None) -> None:
+def _run_unless(key: str, stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        return
+    try:
+        EXPERIMENTS[key].run({})
+    except Exception:  # noqa: BLE001 - the panel's own first run reports it
+        pass
+
+
+def warm_up(keys=tuple(PANELS), workers: int | None = None, stop: threading.Event | None = None) -> None:
     """Compile the experiments' default runs (``workers`` at a time, default all at once:
     XLA compiles without the GIL), so that the panels' first runs hit the jit caches.
-    Pure computation, no widgets."""
-    with ThreadPoolExecutor(max_workers=max(1, workers or len(keys))) as ex:
-        for f in [ex.submit(EXPERIMENTS[k].run, {}) for k in keys]:
-            try:
-                f.result()
-            except Exception:  # noqa: BLE001 - the panel's own first run reports it
-                pass
+    Pure computation, no widgets. Once ``stop`` is set no further run starts (the ones
+    under way finish: a compilation cannot be interrupted)."""
+    workers = max(1, workers or len(keys))
+    if workers == 1:
+        for k in keys:
+            _run_unless(k, stop)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        for f in [ex.submit(_run_unless, k, stop) for k in keys]:
+            f.result()
+
+
+#: background warm-ups still running: (thread, its stop event)
+_WARMING: list[tuple[threading.Thread, threading.Event]] = []
+
+
+@atexit.register
+def _stop_warm_ups() -> None:
+    """At interpreter exit: let each warm-up finish its current compilation and start no
+    other, then wait for it. A daemon thread still inside XLA when the interpreter tears
+    down aborts the process ("terminate called ...", exit status 134)."""
+    for _, stop in _WARMING:
+        stop.set()
+    for t, _ in list(_WARMING):
+        t.join()
+    _WARMING.clear()
 
 
 class Explorer(ShareMixin, LectureMode, LazyTab):
@@ -111,7 +140,11 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
             hidden = tuple(k for k in self.panels if k != first)
             # one compilation at a time: the visible tab keeps a core, and the kernel's peak
             # memory stays that of one compilation (concurrent ones added up to ~1 GB)
-            self._warm = threading.Thread(target=warm_up, args=(hidden, 1), name="stpx-warm", daemon=True)
+            self._warm_stop = threading.Event()
+            self._warm = threading.Thread(target=warm_up, args=(hidden, 1, self._warm_stop), name="stpx-warm",
+                                          daemon=True)
+            _WARMING[:] = [(t, e) for t, e in _WARMING if t.is_alive()]
+            _WARMING.append((self._warm, self._warm_stop))
             self._warm.start()
 
     def _plot(self, i: int) -> None:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
+
 from bqplot import Bars, LinearScale
 
 from stpexplorer.experiments import CIRCUIT_SHOWN
+from stpexplorer.ui.panels.circuit.learning import LearningPanel
 from stpexplorer.ui.plot.marks import dec, fig, lines, membrane_figure, ticks, x_axis, y_axis
 from stpexplorer.ui.parts.panel import Panel
 from stpexplorer.ui.plot.colors import COLORS
@@ -39,7 +41,6 @@ class CircuitPanel(Panel):
 
     def __init__(self, *, defer: bool = False, files: str = "auto", **values):
         super().__init__(defer=defer, files=files, **values)
-        from stpexplorer.ui.panels.circuit.learning import LearningPanel
 
         self.learning = LearningPanel(defer=True, files=files)
         style, *rest = self.children

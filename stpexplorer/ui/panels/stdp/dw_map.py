@@ -20,6 +20,7 @@ import ipywidgets as W
 import numpy as np
 
 from stpexplorer.experiments._contour import index_to_axis, level_paths
+from stpexplorer.experiments.stdp import MAP_DELTA_T, MAP_RATES, stdp_map
 from stpexplorer.ui.plot.heatmap import HeatMapView
 from stpexplorer.ui.plot.colors import COLORS
 
@@ -59,7 +60,6 @@ class DwMapView(W.HBox):
     def draw(self, values: dict) -> None:
         """Compute and show the Δw map of the rule in ``values`` (rows Δt, columns rate;
         :func:`~stpexplorer.experiments.stdp.stdp_map`) with their rate and Δt marked."""
-        from stpexplorer.experiments.stdp import MAP_DELTA_T, MAP_RATES, stdp_map
 
         dw = np.asarray(stdp_map(values), np.float64)
         rates, dts = np.asarray(MAP_RATES, np.float64), np.asarray(MAP_DELTA_T, np.float64)

@@ -34,6 +34,7 @@ import ipywidgets as W
 import numpy as np
 from bqplot import LinearScale, LogScale, Scatter
 
+from stpexplorer.experiments import stdp_analytic_window
 from stpexplorer.experiments.datasets import SJOSTROM_2001
 from stpexplorer.ui.plot.marks import (
     dec,
@@ -50,6 +51,7 @@ from stpexplorer.ui.parts.panel import Panel
 from stpexplorer.ui.panels.stdp.dw_map import DwMapView
 from stpexplorer.ui.plot.colors import COLORS
 from stpexplorer.ui.parts.tabs import LazyTab
+from stpexplorer.ui.parts.when_shown import WhenShown
 
 __all__ = ["STDPPanel"]
 
@@ -126,19 +128,16 @@ class STDPPanel(Panel):
         self.figures["dwmap"] = self.map_view.figure
         # lazy: the frequency figure and the map are laid out when first shown, never while
         # hidden; short titles: a tab cuts longer ones off
+        # the map (~2,000 protocols, ~10 ms) is computed only while it is shown: a slider
+        # move in the other views does not pay for it
+        self._when_shown = WhenShown({self.MAP_VIEW: self.map_view.draw}, lambda: self.values)
         views = LazyTab([pairing, freq, self.map_view], ["Pairing & window", "Frequency", "Δw map"],
-                        on_show=self._show_view, layout=W.Layout(width="100%"))
+                        on_show=self._when_shown.on_show, layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
         self.views = views
         return views
 
     MAP_VIEW = 2  #: index of the Δw map among :attr:`views`
-
-    def _show_view(self, i: int) -> None:
-        # the map (~2,000 protocols, ~10 ms) is computed only while it is shown: a slider
-        # move in the other views does not pay for it
-        if i == self.MAP_VIEW and self.values:
-            self.map_view.draw(self.values)
 
     def _build_freq(self):
         """Δw against pairing rate at ±10 ms: the model (one two-row Lines mark) and the data."""
@@ -203,7 +202,6 @@ class STDPPanel(Panel):
         d["window"] = {"x": wx, "y": wy}
         d["window_line"] = {"x": wx, "y": wy}
         fine = np.linspace(-100.0, 100.0, 801)
-        from stpexplorer.experiments import stdp_analytic_window
         d["window_analytic"] = {"x": fine.astype(np.float32),
                                 "y": stdp_analytic_window(v, fine).astype(np.float32)}
         lo = float(min(np.nanmin(wy), 0.0))
@@ -221,8 +219,8 @@ class STDPPanel(Panel):
 
     def _update_locked(self):
         ok = super()._update_locked()
-        if ok and getattr(self, "views", None) is not None and self.views.selected_index == self.MAP_VIEW:
-            self.map_view.draw(self.values)
+        if ok:
+            self._when_shown.after_run(self.views.selected_index)
         return ok
 
     def _pick(self, rate_hz: float, delta_t_ms: float) -> None:

@@ -43,12 +43,13 @@ from stpexplorer.ui.plot.marks import (
 from stpexplorer.ui.parts.panel import Panel
 from stpexplorer.ui.panels.stp.rates import (
     merge_marks,
-    rate_curve_data,
-    rate_curve_figure,
+    RateCurveView,
     regular_only_labels,
 )
 from stpexplorer.ui.plot.colors import COLORS
+from stpexplorer.experiments.stp import simulate_stp
 from stpexplorer.ui.parts.tabs import LazyTab
+from stpexplorer.ui.parts.when_shown import WhenShown
 
 __all__ = ["STPPanel"]
 
@@ -112,7 +113,8 @@ class STPPanel(Panel):
                  [_rate_axis(xs), y_axis(ys, "steady-state release W·u*·x*")],
                  title="Steady state vs rate", height=250)
         self._rate_y = ys
-        f4 = rate_curve_figure(L)
+        self.rate_view = RateCurveView(L)
+        f4 = self.rate_view.figure
         # overlays that hold for regular trains only: qualified under Poisson input
         self._regular_only = {k: list(L[k].labels) for k in ("u_star", "rate_curve")}
         self.figures.update(traces=f1, ratio=f2, rate=f3, ratecurve=f4)
@@ -124,9 +126,24 @@ class STPPanel(Panel):
                         layout=W.Layout(flex_flow="row wrap", width="100%"))
         # lazy: the second view's figures are laid out when first shown, never while hidden
         traces = W.VBox([strip, f1], layout=W.Layout(width="100%"))  # the spike strip above the traces
-        views = LazyTab([traces, second], ["Traces", "Ratios & steady state"], layout=W.Layout(width="100%"))
+        # the rate curves (~2,000 trains) are computed only while their view is shown
+        self._when_shown = WhenShown({self.RATES_VIEW: self.rate_view.draw}, lambda: self.values)
+        views = LazyTab([traces, second], ["Traces", "Ratios & steady state"], on_show=self._when_shown.on_show,
+                        layout=W.Layout(width="100%"))
         views.add_class("stpx-views")
+        self.views = views
         return views
+
+    RATES_VIEW = 1  #: index of the "Ratios & steady state" view among :attr:`views`
+
+    def _simulate(self, values: dict):
+        return simulate_stp(values, curves=False)  # the rate view computes its curves when shown
+
+    def _update_locked(self):
+        ok = super()._update_locked()
+        if ok:
+            self._when_shown.after_run(self.views.selected_index)
+        return ok
 
     def load_preset(self, name: str):
         """As :meth:`Panel.load_preset`; a preset without an f ties f to U again (the published
@@ -192,7 +209,6 @@ class STPPanel(Panel):
         d["rate_point"] = {"x": np.array([rate_c], np.float32),
                            "y": np.array([r.release_star], np.float32)}
         d["_rate_y"] = {"max": ymax}
-        merge_marks(d, rate_curve_data(r, v))
         return merge_marks(d, regular_only_labels(self._regular_only, v))
 
     @property

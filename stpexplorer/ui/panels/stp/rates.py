@@ -6,6 +6,8 @@ Marks (in ``panel.lines``): ``curve_regular`` (regular trains, the exact recursi
 (mean ± SD, filled between), ``curve_steady`` (the analytic steady state release*/(W·U), the
 regular train's limit for n → ∞; dashed) and ``curve_one`` (ratio 1: facilitation above,
 depression below). See :mod:`stpexplorer.experiments._rate_curves` for the trains.
+:class:`RateCurveView` computes the curves (:func:`~stpexplorer.experiments.stp.stp_rate_curves`,
+~40 batched trains per rate) only when asked: the panel asks while the view is shown.
 
 :func:`regular_only_labels` qualifies the overlays that hold only for regular trains (u*, x*,
 release*, the steady-state curve) with "(regular train)" while the protocol is Poisson.
@@ -16,10 +18,11 @@ from __future__ import annotations
 import numpy as np
 from bqplot import LinearScale, LogScale
 
-from stpexplorer.ui.plot.marks import fig, lines, x_axis, y_axis
+from stpexplorer.experiments.stp import RATE_CURVE_INPUTS, stp_rate_curves
+from stpexplorer.ui.plot.marks import apply_marks, fig, lines, x_axis, y_axis
 from stpexplorer.ui.plot.colors import COLORS
 
-__all__ = ["merge_marks", "rate_curve_data", "rate_curve_figure", "regular_only_labels"]
+__all__ = ["RateCurveView", "merge_marks", "rate_curve_data", "rate_curve_figure", "regular_only_labels"]
 
 REGULAR_ONLY = " (regular train)"
 
@@ -43,18 +46,42 @@ def rate_curve_figure(L: dict):
                [ax, y_axis(ys, "g_n / g_1")], title="Train ratio g_n/g_1 against rate", height=260)
 
 
-def rate_curve_data(r, v) -> dict:
-    """``{mark: {trait: value}}`` of the rate-curve figure for STP result ``r``, values ``v``."""
+class RateCurveView:
+    """The rate-curve figure (``figure``; its marks go into the ``lines`` dict given) and
+    :meth:`draw`, which computes the curves of some values and shows them. ``n_draws``
+    counts the computations; values that differ only where the curves do not depend on them
+    (W, the protocol, the rate...) are not computed again."""
+
+    MARKS = ("curve_regular", "curve_poisson", "curve_poisson_sd", "curve_steady", "curve_one")
+
+    def __init__(self, lines: dict):
+        self.figure = rate_curve_figure(lines)
+        self._marks = {k: lines[k] for k in self.MARKS}
+        self._key = None
+        self.n_draws = 0
+
+    def draw(self, values: dict) -> None:
+        key = tuple(values.get(k) for k in RATE_CURVE_INPUTS)
+        if key == self._key:
+            return
+        self.n_draws += 1
+        apply_marks(self._marks.get, rate_curve_data(stp_rate_curves(values), values))
+        self._key = key
+
+
+def rate_curve_data(rc, v) -> dict:
+    """``{mark: {trait: value}}`` of the rate-curve figure for the
+    :class:`~stpexplorer.experiments._rate_curves.RateCurves` ``rc`` of values ``v``."""
     n = int(v["ratio_n"])
     g = f"g{n}/g1" + (" (paired-pulse ratio)" if n == 2 else "")
-    rates = np.asarray(r.curve_rates, np.float32)
-    mean, sd = np.asarray(r.curve_poisson_mean), np.asarray(r.curve_poisson_sd)
+    rates = np.asarray(rc.rates, np.float32)
+    mean, sd = np.asarray(rc.poisson_mean), np.asarray(rc.poisson_sd)
     return {
-        "curve_regular": {"x": rates, "y": np.asarray(r.curve_regular, np.float32),
+        "curve_regular": {"x": rates, "y": np.asarray(rc.regular, np.float32),
                           "labels": [f"regular train: {g}"]},
         "curve_poisson": {"x": rates, "y": mean.astype(np.float32), "labels": [f"Poisson: mean {g}"]},
         "curve_poisson_sd": {"x": rates, "y": np.stack([mean - sd, mean + sd]).astype(np.float32)},
-        "curve_steady": {"x": rates, "y": np.asarray(r.curve_steady, np.float32)},
+        "curve_steady": {"x": rates, "y": np.asarray(rc.steady, np.float32)},
         "curve_one": {"x": np.array([0.5, 200.0], np.float32), "y": np.ones(2, np.float32)},
     }
 
