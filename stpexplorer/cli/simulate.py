@@ -9,8 +9,6 @@ headers carry units (``t_ms``, ``v_mV``; dimensionless traces keep their bare na
 from __future__ import annotations
 
 import argparse
-import csv
-import dataclasses
 import importlib
 import json
 import os
@@ -23,7 +21,6 @@ from typing import Any
 __all__ = [
     "add_parser",
     "cmd_simulate",
-    "csv_columns",
     "match_preset",
     "parse_set",
     "registry_help",
@@ -41,8 +38,12 @@ def _load_optional(module: str, what: str):
         raise SystemExit(f"stpexplorer {what}: {module} is not available in this installation") from None
 
 
+def _registry_module():
+    return _load_optional("stpexplorer.experiments", "simulate")
+
+
 def _registry() -> dict:
-    return _load_optional("stpexplorer.experiments", "simulate").EXPERIMENTS
+    return _registry_module().EXPERIMENTS
 
 
 def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
@@ -92,65 +93,17 @@ def used_values(exp, values: Mapping[str, Any], preset: str | None = None) -> di
     return exp.validate(merged)
 
 
-def _unit(result, name: str) -> str:
-    """A result field's unit ('' = dimensionless or undeclared): the result type's ``units``
-    mapping (``{"v": "mV"}``, beside ``per_step``) or the dataclass field's ``metadata["unit"]``."""
-    if name == "t":
-        return "ms"
-    declared = getattr(type(result), "units", None) or {}
-    if name in declared:
-        return str(declared[name])
-    if dataclasses.is_dataclass(result):
-        for f in dataclasses.fields(result):
-            if f.name == name:
-                return str(f.metadata.get("unit", ""))
-    return ""
-
-
-def _labelled(name: str, unit: str) -> str:
-    unit = unit.strip()
-    if not unit or unit == "-" or name.endswith(f"_{unit}"):
-        return name
-    return f"{name}_{unit.replace(' ', '').replace('/', '_per_')}"
-
-
-def csv_columns(exp, result) -> dict[str, Any]:
-    """Columns of a typed ``result``: time, then ``exp``'s per-step traces; headers carry units
-    (``t_ms``, ``v_mV``); a 2-D trace gives one column per unit/synapse (``v_mV_0``, ...)."""
-    import numpy as np
-
-    cols = {"t_ms": np.asarray(result.t)}
-    for name in exp.per_step:
-        a, head = np.asarray(getattr(result, name)), _labelled(name, _unit(result, name))
-        if a.ndim == 1:
-            cols[head] = a
-        else:
-            for i in range(a.shape[1]):
-                cols[f"{head}_{i}"] = a[:, i]
-    return cols
-
-
-def _write_columns(cols: Mapping[str, Any], path: Path) -> None:
-    import numpy as np
-
-    lists = {k: [v.item() for v in np.asarray(c).reshape(-1)] if np.ndim(c) else [np.asarray(c).item()]
-             for k, c in cols.items()}
-    n = max((len(c) for c in lists.values()), default=0)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(list(lists))
-        for i in range(n):
-            writer.writerow([(f"{c[i]:.7g}" if isinstance(c[i], float) else c[i]) if i < len(c) else ""
-                             for c in lists.values()])
-
-
 def write_result(result: Mapping[str, Any], path: os.PathLike | str, meta: Mapping[str, Any] | None = None) -> Path:
     """Write a ``{name: array}`` result as JSON (``.json``) or CSV (anything else).
 
-    CSV: one column per 1-D array (2-D arrays give ``name[j]`` columns, scalars a single
-    first-row value); shorter columns are padded with empty cells.
+    CSV: the result format of :mod:`stpexplorer.experiments.io` (one column per 1-D array,
+    2-D arrays give ``name_j`` columns, a scalar a single first-row value; shorter columns are
+    padded with empty cells).
     """
+    # deferred: ``stpexplorer --help`` and the server commands never import numpy or the registry
     import numpy as np
+
+    from stpexplorer.experiments.io import columns_to_csv
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,8 +119,8 @@ def write_result(result: Mapping[str, Any], path: os.PathLike | str, meta: Mappi
             cols[name] = arr
         else:
             flat = arr.reshape(arr.shape[0], -1)
-            cols.update({f"{name}[{j}]": flat[:, j] for j in range(flat.shape[1])})
-    _write_columns(cols, path)
+            cols.update({f"{name}_{j}": flat[:, j] for j in range(flat.shape[1])})
+    path.write_text(columns_to_csv(cols), encoding="utf-8")
     return path
 
 
@@ -195,7 +148,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         out.write_text(json.dumps({"meta": meta, "data": result.to_dict()}, ensure_ascii=False) + "\n",
                        encoding="utf-8")
     else:
-        _write_columns(csv_columns(exp, result), out)
+        # the panels' export format (stpexplorer.experiments.io): one result CSV everywhere
+        out.write_text(_registry_module().to_csv(exp, result), encoding="utf-8")
     print(f"wrote {out}")
     return 0
 

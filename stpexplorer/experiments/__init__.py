@@ -23,7 +23,7 @@ from stpexplorer.experiments._controls import TAU_D as TAU_D_CONTROL
 from stpexplorer.experiments._controls import TAU_F as TAU_F_CONTROL
 from stpexplorer.experiments._controls import F as F_CONTROL
 from stpexplorer.experiments._controls import U as U_CONTROL
-from stpexplorer.experiments._result import Result
+from stpexplorer.experiments._result import Result, result_columns
 from stpexplorer.experiments._schema import Control, Experiment
 from stpexplorer.experiments.circuit import (
     CIRCUIT,
@@ -34,7 +34,7 @@ from stpexplorer.experiments.circuit import (
     CircuitResult,
     simulate_circuit,
 )
-from stpexplorer.experiments.io import FORMAT, dump_json, load_json, result_to_jsonable, to_csv
+from stpexplorer.experiments.io import FORMAT, columns_to_csv, dump_json, load_json, result_to_jsonable, to_csv
 from stpexplorer.experiments.fit import FIT, FitViewResult, simulate_fit
 from stpexplorer.experiments.learning import LEARNING, LearningResult, simulate_learning_view
 from stpexplorer.experiments.map import MAP, MapResult, simulate_map
@@ -118,6 +118,8 @@ __all__ = [
     "ThresholdResult",
     "_stdp_params",
     "all_preset_names",
+    "columns_to_csv",
+    "result_columns",
     "controls",
     "dump_json",
     "get_experiment",

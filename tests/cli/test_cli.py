@@ -271,7 +271,7 @@ def test_write_result_generic(tmp_path):
     np = pytest.importorskip("numpy")
     res = {"t": np.arange(3.0), "w": np.ones((3, 2)), "s": np.float64(2.0)}
     text = cli.write_result(res, tmp_path / "r.csv").read_text()
-    assert text.splitlines()[0] == "t,w[0],w[1],s" and len(text.splitlines()) == 4
+    assert text.splitlines()[0] == "t,w_0,w_1,s" and len(text.splitlines()) == 4
     doc = json.loads(cli.write_result(res, tmp_path / "r.json", {"a": 1}).read_text())
     assert doc["meta"] == {"a": 1} and doc["data"]["w"] == [[1.0, 1.0]] * 3
 
@@ -576,7 +576,7 @@ def test_csv_headers_carry_units():
     R.units = {"g": "nS"}  # a result type may declare units beside per_step
     n = 4
     res = R(np.arange(n) * 0.5, np.linspace(-70, -50, n), np.full(n, 0.2), np.ones((n, 2)))
-    cols = cli.simulate.csv_columns(types.SimpleNamespace(per_step=("v", "u", "g")), res)
+    cols = pytest.importorskip("stpexplorer.experiments").result_columns(res, ("v", "u", "g"))
     assert list(cols) == ["t_ms", "v_mV", "u", "g_nS_0", "g_nS_1"]
     np.testing.assert_array_equal(cols["v_mV"], res.v)
 

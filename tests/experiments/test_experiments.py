@@ -91,8 +91,8 @@ def test_csv_has_time_and_every_per_step_trace():
     text = ex.to_csv(exp, res)
     lines = text.splitlines()
     header = lines[0].split(",")
-    assert header[0] == "t_ms" and "v" in header and "w_mean" in header
+    assert header[0] == "t_ms" and "v_mV" in header and "w_mean" in header  # units in the headers
     assert len(lines) == 1 + res.t.size
     row = np.array(lines[10].split(","), dtype=float)
     assert row[0] == pytest.approx(res.t[9])
-    assert row[header.index("v")] == pytest.approx(res.v[9], rel=1e-6)
+    assert row[header.index("v_mV")] == pytest.approx(res.v[9], rel=1e-6)

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from stpexplorer.experiments import dump_json, load_json, to_csv
 from stpexplorer.ui.parts.file_access import LocalFiles, check_file_name, file_access
 
-__all__ = ["FileBar", "PanelFiles"]
+__all__ = ["FileBar", "csv_name"]
 
 _LINK_STYLE = "color: var(--jp-content-link-color, #1a6fb5); text-decoration: underline;"
 
@@ -168,81 +167,3 @@ class FileBar:
             self._report(str(e))
         except Exception as e:  # noqa: BLE001 - shown to the user, the panel keeps its state
             self._report(f"{type(e).__name__}: {e}" if not isinstance(e, ValueError) else str(e))
-
-
-class PanelFiles:
-    """The file methods of a :class:`~stpexplorer.ui.parts.panel.Panel` (``save_json``,
-    ``load_json``, ``export_csv``); the panel has ``experiment``, ``values``, ``result``,
-    ``files`` (its :class:`FileBar`), ``set_values`` and ``_set_error``."""
-
-    def _json_text(self) -> str:
-        return dump_json(self.experiment, self.values or self.control_values())
-
-    def _csv_text(self) -> str:
-        if self.result is None:
-            raise ValueError("nothing to export: no successful run yet")
-        return to_csv(self.experiment, self.result)
-
-    def _local_only(self, what: str):
-        if self.files.mode != "local":
-            raise PermissionError(f"{what}: this dashboard is served to visitors, so it reads and writes "
-                                  "no files on the server; use the download links and Upload JSON")
-
-    def save_json(self, path=None):
-        """Write the current parameters as a stpexplorer JSON parameter file.
-
-        In your own kernel, ``path`` is any path (your code decides); without one, the
-        File box's plain name is used with its rules (:class:`~stpexplorer.ui.parts.file_access.LocalFiles`).
-        In a served dashboard ``path`` must be None: a download link is offered instead
-        and None is returned."""
-        return self._write("save_json", path, self._json_text, "application/json",
-                           self.files.offer_json, self.files.save_from_box)
-
-    def export_csv(self, path=None):
-        """Write the last good run's per-step traces as CSV (see :meth:`save_json` for
-        ``path``; in a served dashboard a download link is offered)."""
-        return self._write("export_csv", path, self._csv_text, "text/csv",
-                           self.files.offer_csv, self.files.export_from_box)
-
-    def _write(self, what, path, text, mime, offer, from_box):
-        """Shared by save_json and export_csv: a download (served), the File box, or ``path``."""
-        if path is None:
-            if self.files.mode == "browser":
-                offer()
-                return None
-            return str(from_box())
-        self._local_only(what)
-        body = text()
-        Path(path).write_text(body, encoding="utf-8")
-        if len(body) < 4_000_000:
-            self.files.offer(Path(path).name, body, mime)
-        return str(path)
-
-    def load_json(self, path=None):
-        """Load a parameter file: all values with one simulation. A malformed, incomplete,
-        out-of-range or other panel's file changes nothing: the message goes to ``.error``
-        and the error area, and None is returned (the values dict otherwise). Without
-        ``path`` the File box's name is read. Not available in a served dashboard
-        (PermissionError): visitors use Upload JSON."""
-        self._local_only("load_json")
-        if path is None:
-            try:
-                return self.files.load_from_box()
-            except ValueError as e:
-                self._set_error(str(e))
-                return None
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            self._set_error(f"cannot read {path}: {e}")
-            return None
-        return self._load_text(text, str(path))
-
-    def _load_text(self, text, source):
-        try:
-            vals = load_json(self.experiment, text)
-        except ValueError as e:
-            self._set_error(f"{source}: {e}")
-            return None
-        self.set_values(**vals)
-        return vals
