@@ -10,15 +10,31 @@ from stpexplorer import experiments as ex
 from stpexplorer.experiments.presets import PRESETS
 
 
-def test_every_preset_applies_to_its_panels_and_runs():
-    for name, preset in PRESETS.items():
-        assert preset.citation
-        for panel in preset.panels:
-            exp = ex.EXPERIMENTS[panel]
-            vals = exp.preset_values(name)
-            assert vals, (name, panel)
-            res = exp.run(vals)
-            assert np.isfinite(np.asarray(res.t)).all()
+def _same_run(a, b) -> bool:
+    da, db = a.to_dict(), b.to_dict()
+    return da.keys() == db.keys() and all(np.array_equal(np.asarray(da[k], dtype=object), np.asarray(db[k], dtype=object))
+                                          for k in da)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_is_in_range_and_its_values_reach_the_simulation(name):
+    """A preset's values pass their controls' checks unchanged, and its run differs from the
+    defaults' run exactly when it sets a value that acts (not hidden by a choice) to something
+    other than the default: a value that never reached the simulation would fail here."""
+    preset = PRESETS[name]
+    assert preset.citation
+    for panel in preset.panels:
+        exp = ex.EXPERIMENTS[panel]
+        vals = exp.preset_values(name)
+        assert vals, (name, panel)
+        for k, v in vals.items():
+            assert exp.control(k).check(v) == v, (name, panel, k)
+        d = exp.defaults()
+        acting = {k for k, v in vals.items() if k not in exp.inactive({**d, **vals}) and v != d[k]}
+        res, base = exp.run(vals), exp.run({})
+        for f in exp.per_step:
+            assert np.isfinite(np.asarray(getattr(res, f), dtype=np.float64)).all(), (name, panel, f)
+        assert _same_run(res, base) == (not acting), (name, panel, sorted(acting))
 
 
 def test_tpm98_presets_reproduce_depression_and_facilitation():

@@ -297,14 +297,14 @@ def test_lecture_mode_folds_controls_hides_files_and_scales_fonts():
     margins = {}
     for key, p in ex.panels.items():
         assert "stpx-lecture" in p._dom_classes, key
-        assert p._controls_box.layout.display == "none", key
+        assert p.controls_folded, key
         assert p.files.widget.layout.display == "none", key
         ct = next(w for w in _walk(p) if "stpx-controls-toggle" in getattr(w, "_dom_classes", ()))
         assert ct.layout.display != "none" and not ct.value
         ct.value = True  # "Controls" unfolds this panel's controls only
-        assert p._controls_box.layout.display != "none"
+        assert not p.controls_folded
         ct.value = False
-        assert p._controls_box.layout.display == "none"
+        assert p.controls_folded
         margins[key] = {id(f): dict(f.fig_margin) for f in _figures(p)}
     # the CSS scales the figures' text about 1.4x in lecture mode
     sizes = dict(re.findall(r"\.stpx-lecture \.bqplot \.(tick text|axislabel|mainheading) \{ font-size: (\d+)px", STYLE))
@@ -316,12 +316,12 @@ def test_lecture_mode_folds_controls_hides_files_and_scales_fonts():
     assert not ex.lecture and "stpx-lecture" not in ex._dom_classes
     for key, p in ex.panels.items():
         assert "stpx-lecture" not in p._dom_classes
-        assert p._controls_box.layout.display != "none" and p.files.widget.layout.display != "none"
+        assert not p.controls_folded and p.files.widget.layout.display != "none"
         for f in _figures(p):
             base = margins[key][id(f)]
             assert all(f.fig_margin[k] < base[k] for k in ("left", "bottom")), (key, f.fig_margin, base)
     ex.set_lecture(True)
-    assert ex.lecture and all(p._lecture_toggle.value for p in ex.panels.values())
+    assert ex.lecture and all(lt.value for lt, _ in ex.lecture_mode.toggles.values())
 
 
 @pytest.mark.parametrize("values", [dict(U=0.75, tau_f=5.534, tau_d=4427.0),  # r_lim = 0.3 Hz, off the axis

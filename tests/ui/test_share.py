@@ -101,17 +101,17 @@ def test_share_button_shows_the_link(explorer):
     e.apply_state({"tab": "stp"})
     p = e.panels["stp"]
     p.set_values(U=0.35)
-    assert "stpx-share" in p._share_button._dom_classes
-    p._share_button.click()
+    assert "stpx-share" in e.sharing.buttons["stp"]._dom_classes
+    e.sharing.buttons["stp"].click()
     assert e.share_link == e.url() and "U=0.35" in e.share_link
-    box = p._share_box.value
+    box = e.sharing.boxes["stp"].value
     assert "class='stpx-share-link'" in box and "readonly" in box
     assert "U=0.35" in re.search(r"value='([^']*)'", box).group(1)
     assert "add it to the dashboard&#x27;s address" in box  # outside Voila: a query, said so
     e.share_base = "https://example.org/voila/render/explorer.ipynb"
-    p._share_button.click()
+    e.sharing.buttons["stp"].click()
     assert e.share_link == e.url(e.share_base) and e.share_link.startswith(e.share_base + "?tab=stp")
-    assert "Link to this view" in p._share_box.value
+    assert "Link to this view" in e.sharing.boxes["stp"].value
 
 
 # ---------------------------------------------------------------- export

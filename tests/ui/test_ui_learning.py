@@ -2,8 +2,8 @@
 defaults, a time slider that redraws the recorded histograms without simulating, histograms
 equal to np.histogram of the engine's weights, one run per change and no recompilation.
 
-The panel's run is compared with a direct, independent call of the engine's public
-simulate_learning (same seed: bit for bit); histogram counts are integers (exact)."""
+The panel's run is the registry's run of the values it shows (bit for bit), and each control
+acts on the run in its physical direction; histogram counts are integers (exact)."""
 
 import os
 
@@ -38,14 +38,6 @@ def panel():
     return LearningPanel()
 
 
-def engine_run(v):
-    """The run of values ``v`` through the engine's public API, independently of the panel."""
-    stdp = eng.song2000_stdp(A_plus=v["A_plus"], A_minus=v["A_plus"] * v["A_ratio"])
-    p = eng.LearningParams(stdp=stdp, rate_hz=v["rate_hz"], n_corr=float(v["n_corr"]), c=v["c"], w0=LEARN_W0)
-    return eng.simulate_learning(p, n_inputs=LEARN_N_INPUTS, duration_ms=v["duration_s"] * 1000.0,
-                                 dt_ms=LEARN_DT_MS, seed=v["seed"], record_every_ms=LEARN_RECORD_MS)
-
-
 def test_defaults_split_the_weights_and_the_correlated_group_wins(panel):
     r = panel.result
     assert panel.error == "" and r.t[-1] == 200_000.0 and r.w.shape == (200, LEARN_N_INPUTS)
@@ -61,11 +53,29 @@ def test_defaults_split_the_weights_and_the_correlated_group_wins(panel):
     assert g.mean() > 0.9 and o.mean() < 0.3
 
 
-def test_the_run_is_the_engines(panel):
-    tr = engine_run(panel.values)
-    np.testing.assert_array_equal(panel.result.w, np.asarray(tr.w))
-    np.testing.assert_array_equal(panel.result.rate_out_hz, np.asarray(tr.rate_hz))
-    np.testing.assert_array_equal(panel.result.in_group, np.asarray(tr.in_group))
+def test_the_panel_shows_the_registrys_run(panel):
+    """What the panel draws is the registry's run of the values it shows (bit for bit)."""
+    want = VIEWS["learning"].run(panel.control_values())
+    assert panel.control_values() == panel.values
+    for f in ("w", "rate_out_hz", "in_group", "t"):
+        np.testing.assert_array_equal(getattr(panel.result, f), getattr(want, f), err_msg=f)
+
+
+def test_each_control_acts_on_the_run_in_its_direction():
+    """Through the registry (the panel's path): the group size is the number of correlated
+    inputs; competitive STDP (A−/A+ > 1) ends with lower weights than A−/A+ < 1; a higher input
+    rate drives the neuron faster; another seed draws other spikes; without correlation the
+    group does not win (its mean weight within 0.1 of the others')."""
+    run = VIEWS["learning"].run
+    base = dict(duration_s=20.0)
+    assert run({**base, "n_corr": 30}).in_group.sum() == 30
+    soft, hard = run({**base, "A_ratio": 0.9}), run({**base, "A_ratio": 1.3})
+    assert soft.w[-1].mean() > hard.w[-1].mean() + 0.05
+    slow, fast = run({**base, "rate_hz": 10.0}), run({**base, "rate_hz": 40.0})
+    assert fast.rate_out_hz[:5].mean() > slow.rate_out_hz[:5].mean()
+    assert not np.array_equal(run({**base, "seed": 1}).w, run({**base, "seed": 2}).w)
+    flat = run({"duration_s": 100.0, "c": 0.0})
+    assert abs(flat.w_group_mean[-1] - flat.w_other_mean[-1]) < 0.1
 
 
 @pytest.mark.parametrize("t_s", [1, 7, 50, 120, 200])
@@ -134,7 +144,7 @@ def test_a_change_runs_once_shows_running_and_does_not_recompile():
     p = LearningPanel(duration_s=20.0)
     assert p.n_runs == 1 and p.time_slider.max == 20
     seen = []
-    p._status.observe(lambda ch: seen.append(ch["new"]), "value")
+    p.messages.status.observe(lambda ch: seen.append(ch["new"]), "value")
     c0 = eng.compile_count()
     for name, value in (("c", 0.5), ("n_corr", 80), ("rate_hz", 12.0), ("A_plus", 0.008), ("A_ratio", 1.2),
                         ("seed", 4)):
@@ -144,7 +154,7 @@ def test_a_change_runs_once_shows_running_and_does_not_recompile():
         assert p.n_runs == runs + 1 and p.error == "", name
         assert "running…" in seen[0] and "running" not in p.status_text, (name, seen)
     assert eng.compile_count() == c0  # values never recompile
-    np.testing.assert_array_equal(p.result.w, np.asarray(engine_run(p.values).w))
+    np.testing.assert_array_equal(p.result.w, VIEWS["learning"].run(p.values).w)
     assert all(not w.continuous_update for w in p.sliders.values() if hasattr(w, "continuous_update"))
 
 

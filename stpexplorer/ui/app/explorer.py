@@ -12,8 +12,9 @@ import jax
 
 from stpexplorer.experiments import EXPERIMENTS
 from stpexplorer.ui.parts.export import install_export
-from stpexplorer.ui.app.lecture import LectureMode
-from stpexplorer.ui.app.share import ShareMixin
+from stpexplorer.ui.app.lecture import Lecture
+from stpexplorer.ui.app.share import Share
+from stpexplorer.ui.parts.delegate import delegate
 from stpexplorer.ui.parts.tabs import LazyTab
 
 __all__ = ["PANELS", "Explorer", "enable_compile_cache", "warm_up"]
@@ -88,7 +89,7 @@ def _stop_warm_ups() -> None:
     _WARMING.clear()
 
 
-class Explorer(ShareMixin, LectureMode, LazyTab):
+class Explorer(LazyTab):
     """``Tab`` of the panels; ``.panels``: ``{key: panel}`` over the registry's keys.
 
     Only the visible tab is simulated while the Explorer is built, so it appears after one
@@ -99,7 +100,9 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
     a figure is never laid out while hidden, and what a tab shows first is its own
     simulation at its current values. :meth:`wait_ready` blocks until every tab is plotted.
 
-    Sharing (:mod:`._share`): :meth:`state` / ``Explorer(state=...)`` / :meth:`apply_state`,
+    It holds two parts, ``sharing`` (:class:`~stpexplorer.ui.app.share.Share`) and
+    ``lecture_mode`` (:class:`~stpexplorer.ui.app.lecture.Lecture`), and answers for their names.
+    Sharing: :meth:`state` / ``Explorer(state=...)`` / :meth:`apply_state`,
     :meth:`url`, a Share button (``stpx-share``) in every panel's header; in Voila the page's
     query string (``?tab=stp&U=0.3&lecture=1``) is applied. Every figure has PNG/SVG export
     buttons (:mod:`._export`).
@@ -127,8 +130,8 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
         for k, box in self.tabs.items():
             box.add_class(f"stpx-tab-{k}")
         self.add_class("stpx-explorer")
-        self._install_lecture(lecture)
-        self._install_share()
+        self.lecture_mode = Lecture(self.panels, self, lecture)
+        self.sharing = Share(self.panels, self, self.lecture_mode)
         for p in self.panels.values():
             install_export(p)
         if state:
@@ -152,7 +155,7 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
         try:
             panel.ensure_plotted()  # a failing run shows its error inside the panel
         except Exception as e:  # noqa: BLE001 - anything else: say so in the panel, go on
-            panel._set_error(f"{type(e).__name__}: {e}")
+            panel.report_error(f"{type(e).__name__}: {e}")
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until every tab has been plotted (hidden tabs are plotted, not put into
@@ -164,3 +167,15 @@ class Explorer(ShareMixin, LectureMode, LazyTab):
         for i in range(len(self.panels)):
             self._plot(i)
         return True
+
+    @property
+    def lecture(self) -> bool:
+        """True while lecture mode is on."""
+        return self.lecture_mode.on
+
+    def set_lecture(self, on: bool) -> None:
+        """Switch lecture mode on or off for the Explorer and all its panels."""
+        self.lecture_mode.set(on)
+
+
+delegate(Explorer, "sharing", ("tab", "state", "apply_state", "url", "apply_url", "share_link", "share_base"))

@@ -7,8 +7,8 @@ about 1.4× larger); each panel's controls fold behind a "Controls" toggle
 margins and axis-label offsets grow with the fonts. Off: everything as it was.
 
 A "Lecture" toggle (``stpx-lecture-toggle``) in each panel's header switches the mode for
-the whole Explorer; ``Explorer(lecture=True)``, :meth:`LectureMode.set_lecture` and
-:attr:`LectureMode.lecture` do it from code (a dashboard's ``?lecture=1``).
+the whole Explorer; ``Explorer(lecture=True)``, :meth:`Lecture.set` (the Explorer's ``set_lecture``) and
+:attr:`Lecture.on` do it from code (a dashboard's ``?lecture=1``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipywidgets as W
 from bqplot import Figure
 
-__all__ = ["LECTURE_CLASS", "LectureMode"]
+__all__ = ["LECTURE_CLASS", "Lecture"]
 
 LECTURE_CLASS = "stpx-lecture"
 _MARGIN = {"top": 6, "bottom": 12, "left": 16, "right": 26}  # px added to each figure's margin
@@ -35,20 +35,19 @@ def _figures(w, seen=None):
         yield from _figures(k, seen)
 
 
-class LectureMode:
-    """Mixin of the Explorer (a widget with ``.panels``): :meth:`set_lecture`, :attr:`lecture`."""
+class Lecture:
+    """``Lecture(panels, root, on=False)``: lecture mode for ``root`` (the Explorer widget) and
+    the ``panels`` (``{key: panel}``): a Lecture and a Controls toggle in each panel's header
+    (``toggles``: key -> (lecture toggle, controls toggle)); :meth:`set`, :attr:`on`. It acts
+    through the panels' hooks (``header.add_tools``, ``fold_controls``, ``show_file_row``)."""
 
-    _lecture = False
-
-    @property
-    def lecture(self) -> bool:
-        """True while lecture mode is on."""
-        return self._lecture
-
-    def _install_lecture(self, on: bool = False) -> None:
-        """Add the Lecture and Controls toggles to every panel's header; then :meth:`set_lecture`."""
-        self._lecture_toggles = []
-        for p in self.panels.values():
+    def __init__(self, panels: dict, root, on: bool = False):
+        self._panels, self._root = panels, root
+        self.on = False
+        self._set_once = False
+        self._base: dict[int, tuple[dict, list]] = {}  # id(figure) -> (margin, label offsets) before
+        self.toggles = {}
+        for key, p in panels.items():
             lt = W.ToggleButton(value=False, description="Lecture", icon="desktop",
                                 tooltip="lecture mode: larger fonts, controls folded, file row hidden",
                                 layout=W.Layout(width="auto"))
@@ -57,40 +56,34 @@ class LectureMode:
                                 tooltip="show or fold this panel's controls",
                                 layout=W.Layout(width="auto", display="none"))
             ct.add_class("stpx-controls-toggle")
-            lt.observe(lambda c: self.set_lecture(c["new"]), "value")
-            ct.observe(lambda c, p=p: self._fold(p, not c["new"]), "value")
-            p._lecture_toggle, p._controls_toggle = lt, ct
-            p._header.children = tuple(p._header.children) + (ct, lt)
-            self._lecture_toggles.append(lt)
-        self.set_lecture(on)
+            lt.observe(lambda c: self.set(c["new"]), "value")
+            ct.observe(lambda c, p=p: p.fold_controls(not c["new"]), "value")
+            p.header.add_tools(ct, lt)
+            self.toggles[key] = (lt, ct)
+        self.set(on)
 
-    def set_lecture(self, on: bool) -> None:
-        """Switch lecture mode on or off for the Explorer and all its panels."""
+    def set(self, on: bool) -> None:
+        """Switch lecture mode on or off for the root and all the panels."""
         on = bool(on)
-        if on == self._lecture and hasattr(self, "_lecture_set"):
+        if on == self.on and self._set_once:
             return
-        self._lecture, self._lecture_set = on, True
-        for w in (self, *self.panels.values()):
+        self.on, self._set_once = on, True
+        for w in (self._root, *self._panels.values()):
             (w.add_class if on else w.remove_class)(LECTURE_CLASS)
-        for p in self.panels.values():
-            p._lecture_toggle.value = on
-            p._controls_toggle.value = False
-            p._controls_toggle.layout.display = None if on else "none"
-            self._fold(p, on)
-            p.files.widget.layout.display = "none" if on else None
+        for key, p in self._panels.items():
+            lt, ct = self.toggles[key]
+            lt.value = on
+            ct.value = False
+            ct.layout.display = None if on else "none"
+            p.fold_controls(on)
+            p.show_file_row(not on)
             for f in _figures(p):
                 self._scale_figure(f, on)
 
-    @staticmethod
-    def _fold(panel, folded: bool) -> None:
-        panel._controls_box.layout.display = "none" if folded else None
-
-    @staticmethod
-    def _scale_figure(f, on: bool) -> None:
-        base = getattr(f, "_stpx_base_margin", None)
-        if base is None:
-            base = f._stpx_base_margin = dict(f.fig_margin)
-            f._stpx_base_offsets = [getattr(a, "label_offset", None) for a in f.axes]
+    def _scale_figure(self, f, on: bool) -> None:
+        if id(f) not in self._base:
+            self._base[id(f)] = (dict(f.fig_margin), [getattr(a, "label_offset", None) for a in f.axes])
+        base, offsets = self._base[id(f)]
         if on:
             f.fig_margin = {k: v + _MARGIN.get(k, 0) for k, v in base.items()}
             for a in f.axes:
@@ -98,6 +91,6 @@ class LectureMode:
                     a.label_offset = f"{_OFFSET.get(a.side, 58)}px"
         else:
             f.fig_margin = dict(base)
-            for a, off in zip(f.axes, f._stpx_base_offsets):
+            for a, off in zip(f.axes, offsets):
                 if off is not None:
                     a.label_offset = off

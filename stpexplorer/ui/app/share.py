@@ -1,6 +1,6 @@
 """The Explorer's state as a dict and as a link: ``?tab=stp&U=0.3&tau_d=400``.
 
-Query format (:func:`parse_query`, :meth:`ShareMixin.url`):
+Query format (:func:`parse_query`, :meth:`Share.url`):
 
 * ``tab=<key>`` selects a tab (a key of :data:`~stpexplorer.experiments.EXPERIMENTS`);
 * ``<name>=<value>`` sets a control of that tab's panel (the first tab without ``tab``);
@@ -12,7 +12,7 @@ Each value is checked with its :class:`~stpexplorer.experiments.Control` (the AP
 bad key or value is left out and its message, which names it and its valid range, goes to
 the error area of its panel; everything else is applied.
 
-In Voila the dashboard reads the page's query string itself (:meth:`ShareMixin.apply_url`):
+In Voila the dashboard reads the page's query string itself (:meth:`Share.apply_url`):
 a kernel started for the page has it in ``$QUERY_STRING``; a pre-heated kernel (``stpexplorer
 app`` keeps a pool) receives it when a page takes it (``voila.utils.wait_for_request``),
 which a background thread waits for and hands to the kernel's main thread.
@@ -30,7 +30,7 @@ import ipywidgets as W
 
 from stpexplorer.experiments import EXPERIMENTS
 
-__all__ = ["Query", "ShareMixin", "format_value", "parse_query"]
+__all__ = ["Query", "Share", "format_value", "parse_query"]
 
 _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no", "")
 #: query keys owned by Jupyter / Voila
@@ -99,25 +99,42 @@ def _in_voila() -> bool:
     return "VOILA_KERNEL_ID" in os.environ or "VOILA_PREHEAT" in os.environ
 
 
-class ShareMixin:
-    """State, links and the Share button of the Explorer (``.panels``, ``.tabs``, ``set_lecture``)."""
+class Share:
+    """``Share(panels, tabs, lecture)``: the Explorer's state, links and a Share button
+    (``stpx-share``) with its link box in each panel's header (``buttons``, ``boxes``: by
+    panel key). ``panels``: ``{key: panel}``; ``tabs``: the Tab showing them in that order
+    (its ``selected_index``); ``lecture``: the :class:`~stpexplorer.ui.app.lecture.Lecture`
+    part (its ``on`` and ``set``)."""
 
-    share_link = ""  # the last link the Share button showed
-    #: the dashboard's address for the Share button outside Voila (in Voila: the page's own)
-    share_base = ""
+    def __init__(self, panels: dict, tabs, lecture):
+        self.panels, self._tabs, self._lecture = panels, tabs, lecture
+        self.share_link = ""  # the last link the Share button showed
+        #: the dashboard's address for the Share button outside Voila (in Voila: the page's own)
+        self.share_base = ""
+        self._share_n = 0
+        self.buttons, self.boxes = {}, {}
+        for key, p in panels.items():
+            b = W.Button(description="Share", icon="link", tooltip="show and copy a link to this view",
+                         layout=W.Layout(width="auto"))
+            b.add_class("stpx-share")
+            out = W.HTML("")
+            out.add_class("stpx-share-box")
+            b.on_click(lambda _, out=out: self._share(out))
+            self.buttons[key], self.boxes[key] = b, out
+            p.header.add_tools(b, out, wrap=True)  # the link box wraps under the menu
 
     # ------------------------------------------------------------------ state
     @property
     def tab(self) -> str:
         """Key of the selected tab."""
-        return list(self.panels)[self.selected_index or 0]
+        return list(self.panels)[self._tabs.selected_index or 0]
 
     def state(self, full: bool = False) -> dict:
         """``{"tab": key, key: {control: value}, ...}`` (+ ``"lecture": True`` when on): the
         values of every panel that differ from its defaults (``full``: all values of all
         panels). ``Explorer(state=...)`` and :meth:`apply_state` take it back."""
         out = {"tab": self.tab}
-        if self.lecture:
+        if self._lecture.on:
             out["lecture"] = True
         for key, p in self.panels.items():
             defaults = p.experiment.defaults()
@@ -144,9 +161,9 @@ class ShareMixin:
                 flat += [(f"{key}.{n}", format_value(v)) for n, v in vals.items()]
             q = parse_query(urlencode(flat), self.tab)
         if q.lecture is not None:
-            self.set_lecture(q.lecture)
+            self._lecture.set(q.lecture)
         if q.tab is not None:
-            self.selected_index = list(self.panels).index(q.tab)
+            self._tabs.selected_index = list(self.panels).index(q.tab)
         for key, vals in q.values.items():
             p = self.panels[key]
             try:
@@ -154,7 +171,7 @@ class ShareMixin:
             except ValueError:  # a combination the experiment refuses: shown by the panel
                 pass
         for key, msgs in q.errors.items():
-            self.panels[key]._set_error("link: " + "; ".join(msgs))
+            self.panels[key].report_error("link: " + "; ".join(msgs))
         return q.errors
 
     def url(self, base: str = "") -> str:
@@ -185,11 +202,11 @@ class ShareMixin:
         threading.Thread(target=self._wait_for_page, name="stpx-url", daemon=True).start()
 
     def _wait_for_page(self):
-        from voila.utils import get_query_string
+        from voila.utils import get_query_string  # optional dependency: only inside a Voila page
 
         query = get_query_string() or ""
         try:
-            from IPython import get_ipython
+            from IPython import get_ipython  # optional: the kernel's IOLoop, absent in a plain script
 
             loop = get_ipython().kernel.io_loop
         except AttributeError:  # not in a kernel: apply here
@@ -198,18 +215,6 @@ class ShareMixin:
             loop.add_callback(self.apply_state, query)
 
     # ------------------------------------------------------------------ Share button
-    def _install_share(self) -> None:
-        for p in self.panels.values():
-            b = W.Button(description="Share", icon="link", tooltip="show and copy a link to this view",
-                         layout=W.Layout(width="auto"))
-            b.add_class("stpx-share")
-            out = W.HTML("")
-            out.add_class("stpx-share-box")
-            b.on_click(lambda _, out=out: self._share(out))
-            p._share_button, p._share_box = b, out
-            p._header.children = tuple(p._header.children) + (b, out)
-            p._header.layout.flex_flow = "row wrap"  # the link box wraps under the menu
-
     def _share(self, out) -> str:
         """Show the link of the current state in ``out``, selected, and copy it (browser JS)."""
         env = os.environ
@@ -218,7 +223,7 @@ class ShareMixin:
         self.share_link = link = self.url(base)
         query = link[link.index("?"):]
         rel = " data-relative='1'" if _in_voila() else ""
-        self._share_n = getattr(self, "_share_n", 0) + 1
+        self._share_n += 1
         what = ("Link to this view" if _in_voila() or base else
                 "Query of this view (add it to the dashboard's address, or set explorer.share_base)")
         out.value = (

@@ -46,10 +46,9 @@ def params_text(panel) -> str:
     off = panel.inactive(values)
     parts = []
     for name, v in values.items():
-        if name in off or name not in panel._controls:
-            continue
-        label = panel.experiment.control(name).label or name
-        parts.append(f"{label}={panel.fmt(name, v)}")
+        text = None if name in off else panel.controls.describe(name, v)  # None: not a control
+        if text is not None:
+            parts.append(text)
     return ", ".join(parts)
 
 
@@ -165,7 +164,7 @@ class _Exporter:
         try:
             stamped = stamp_svg(svg, self.title(), params_text(self.panel))
         except ValueError as e:
-            self.panel._set_error(f"export of {self.name}: {e}")
+            self.panel.report_error(f"export of {self.name}: {e}")
             return ""
         if self.link is None:
             self.link = W.HTML("")
@@ -184,7 +183,7 @@ def _figboxes(w, owner, seen=None):
     if id(w) in seen or not isinstance(w, W.Widget):
         return
     seen.add(id(w))
-    if hasattr(w, "experiment") and hasattr(w, "_controls"):
+    if hasattr(w, "experiment") and hasattr(w, "controls"):
         owner = w
     if isinstance(w, W.Box) and "stpx-figbox" in w._dom_classes:
         yield owner, w
@@ -196,11 +195,10 @@ def _figboxes(w, owner, seen=None):
 def install_export(panel) -> dict:
     """Add the PNG/SVG row under every figure of ``panel`` (once); ``{figure name: exporter}``
     (also ``panel.exports``)."""
-    if getattr(panel, "exports", None):
+    if panel.exports:
         return panel.exports
     # shared by the panel's rows: fewer widget models for the page to load
     layout, style, row_layout = W.Layout(**_BUTTON_LAYOUT), W.ButtonStyle(), W.Layout(align_items="center")
-    panel.exports = {}
     for owner, box in _figboxes(panel, panel):
         f = next((k for k in box.children if isinstance(k, Figure)), None)
         if f is None or _px(f.layout.height) < _MIN_HEIGHT:

@@ -1,8 +1,9 @@
-"""The base of the explorer panels: :class:`Panel`, an ipywidgets ``VBox``."""
+"""The base of the explorer panels: :class:`Panel`, an ipywidgets ``VBox`` made of parts, each
+built with what it needs (figures, time scale, :class:`~stpexplorer.ui.parts.state.PanelState`,
+callables); flow: control -> state -> experiment -> view."""
 
 from __future__ import annotations
 
-import contextlib
 import html
 import threading
 from typing import ClassVar
@@ -10,43 +11,50 @@ from typing import ClassVar
 import ipywidgets as W
 import numpy as np
 
-from stpexplorer.experiments import EXPERIMENTS, VIEWS
-from stpexplorer.ui.parts.header import PanelChrome
-from stpexplorer.ui.parts.control import ControlWidget
-from stpexplorer.ui.parts.file_row import PanelFiles
-from stpexplorer.ui.plot.marks import apply_marks, place_legends, time_scale
-from stpexplorer.ui.parts.pins import PanelPins
+from stpexplorer.experiments import EXPERIMENTS, VIEWS, dump_json, load_json, to_csv
+from stpexplorer.ui.parts.controls import Controls
+from stpexplorer.ui.parts.delegate import delegate
+from stpexplorer.ui.parts.files import PanelFiles
+from stpexplorer.ui.parts.header import Header, StatusArea
+from stpexplorer.ui.parts.pins import Pins
+from stpexplorer.ui.parts.state import PanelState
 from stpexplorer.ui.parts.style import STYLE
-from stpexplorer.ui.parts.zoom import PanelZoom
+from stpexplorer.ui.parts.zoom import Zoom
+from stpexplorer.ui.plot.marks import apply_marks, place_legends, time_scale
 
 __all__ = ["Panel"]
 
+#: public names of the parts the panel answers for: {part attribute: names}
+_DELEGATED = {
+    "pinning": ("pins", "pin_results", "pin_labels", "pin_text", "pin_readout", "ghost_marks", "pin",
+                "clear_pins", "pin_button", "clear_button"),
+    "zoom": ("zoom_fit", "zoom_full", "zoom_mode", "time_range", "zoom_fit_button", "zoom_full_button",
+             "zoom_pan_toggle"),
+    "header": ("preset", "preset_menu", "citation_text"),
+    "messages": ("status_text", "error_text"),
+    "file_part": ("save_json", "load_json", "export_csv"),
+    "controls": ("control", "readout", "is_off", "set_off", "visible_controls"),
+}
 
-class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
+
+class Panel(W.VBox):
     """One experiment's controls and figures, itself a widget (``W.VBox([STPPanel()])``,
     ``display(panel)``). Built from ``EXPERIMENTS[key]``: one :class:`ControlWidget` per
-    control (grouped as the experiment's ``groups``), a preset menu with its citation,
-    the subclass's figures (:meth:`_build`), a status line, an error area and a file row.
-    Every change runs one simulation and updates the marks in place (:meth:`_plot_data`);
-    a failing run shows its message and keeps the last good plot.
+    control (grouped as the experiment's ``groups``), the header (``header``: preset menu and
+    citation), the subclass's figures (:meth:`_build`), a status line and an error area
+    (``messages``), the tool row (``pinning``, ``zoom``) and a file row (``files``). Every
+    change runs one simulation and updates the marks in place (:meth:`_plot_data`); a failing
+    run shows its message and keeps the last good plot.
 
-    Public state: ``values`` (last simulated), ``result``, ``n_runs``, ``error``, ``sliders``
-    (name -> value widget), ``lines`` (name -> mark), ``figures``, ``files``; pinned curves
-    (:mod:`._pins`: ``pin()``, ``clear_pins()``, ``pins``) and the time axis' zoom
-    (:mod:`._zoom`: ``zoom_fit()``, ``zoom_full()``, ``time_range``) in the tool row.
+    Public state (``state``, a :class:`PanelState`): ``values`` (last simulated), ``result``,
+    ``error``, ``preset``; also ``n_runs``, ``sliders`` (name -> value widget), ``lines``
+    (name -> mark), ``figures``, ``files``. The parts' public names are the panel's too:
+    ``pin()``, ``clear_pins()``, ``pins``, ``zoom_fit()``, ``time_range``, ``preset_menu``,
+    ``status_text``, ``save_json()``... Lecture mode's hooks: :meth:`fold_controls`,
+    :meth:`show_file_row`, ``header.add_tools``.
 
-    Test API (what the browser shows, without private attributes):
-
-    * ``control(name)`` -> the :class:`ControlWidget` (``.widget`` slider, ``.off`` toggle);
-    * ``readout(name)`` -> the text the browser shows for the control ("off" while off);
-    * ``is_off(name)`` / ``set_off(name, on)`` -> the "off" toggle of a zero_ok control
-      (``set_off`` acts as a click: one simulation);
-    * ``visible_controls()`` -> names of the controls shown (the others do not apply);
-    * ``inactive(values)`` -> names of the controls that do not apply to ``values``;
-    * ``control_values()`` -> the values the next run simulates;
-    * ``status_text``, ``error_text``, ``citation_text`` -> those lines as plain text;
-    * ``preset`` -> the preset menu's entry ("" = custom: values changed since a preset);
-      ``preset_menu`` is the Dropdown itself (set its value as a user's pick).
+    Test API: ``control(name)``, ``readout(name)``, ``is_off`` / ``set_off``,
+    ``visible_controls()``, ``inactive(values)``, ``control_values()``, ``trace(name)``.
     """
 
     key: str = ""
@@ -62,35 +70,42 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
         super().__init__(layout=W.Layout(width="100%"))
         self.experiment = EXPERIMENTS[self.key] if self.key in EXPERIMENTS else VIEWS[self.key]
         self._lock = threading.RLock()  # a user may update a panel from another thread
-        self.n_runs, self.error, self.result, self.values = 0, "", None, {}
+        self.state = PanelState()
+        self.n_runs = 0
         self.sliders, self.lines, self.figures = {}, {}, {}
         #: traces drawn as rows of a shared multi-line mark: name -> row (int or slice)
         self.rows: dict = {}
-        self._muted, self._last = False, None
+        self.exports: dict = {}  #: figure name -> its PNG/SVG exporter (:func:`~.export.install_export`)
+        self._last = None
         self._build_controls()
+        self.header = Header(self.presets, self.state, on_pick=self.load_preset)
+        self.messages = StatusArea(self.state)
         self.x = time_scale()  # shared time axis of the panel's time figures
         body = place_legends(self._build())  # each figure's legend row under it
-        self._build_chrome(files)
-        self._tools = W.VBox([W.HBox(self._build_pins() + self._build_zoom(),
+        self.pinning = Pins(self.figures, self.x, self.state, self.controls.describe, self._set_error, lock=self._lock)
+        self.zoom = Zoom(self.figures, self.x, self.state)
+        self.file_part = PanelFiles(self.key, files, json_text=self._json_text, csv_text=self._csv_text,
+                                    load_text=self._load_text, report=self._set_error)
+        self.files = self.file_part.bar
+        self._tools = W.VBox([W.HBox(self.pinning.buttons + self.zoom.buttons,
                                      layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                              self._pin_html])
+                              self.pinning.labels])
         self._tools.add_class("stpx-tools")
-        self.children = [W.HTML(STYLE), self._header, self._controls_box, self._tools, body,
-                         self._status, self._error_w, self.files.widget]
+        self.children = [W.HTML(STYLE), self.header.widget, self._controls_box, self._tools, body,
+                         self.messages.status, self.messages.error_widget, self.files.widget]
         self.add_class("stpx-panel")
         self.add_class(f"stpx-panel-{self.key}")
-        for c in self._controls.values():
-            c.on_change(lambda c: self._on_change({"owner": c.widget, "control": c}))
-        self.preset_menu.observe(self._on_preset, "value")
         if values:
             self.set_values(**values)
         elif not defer:
             self._update()
 
-    @property
-    def widget(self):
-        """The panel itself (it is a widget); kept for code written before Panel was one."""
-        return self
+    values = property(lambda self: self.state.values, doc="the values last simulated")  # state's fields
+    result = property(lambda self: self.state.result, doc="the last good run (None before one)")
+    error = property(lambda self: self.state.error, lambda self, msg: self.state.set(error=msg),
+                     doc='the message shown in the error area ("" when none)')
+
+    widget = property(lambda self: self, doc="the panel itself (kept for code written before Panel was a widget)")
 
     @property
     def presets(self) -> list[str]:
@@ -112,88 +127,53 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
             if self.result is None:  # never plotted, or its first run failed: (re)try
                 self._update()
 
+    # -------------------------------------------------------------- hooks for the Explorer
+    def fold_controls(self, folded: bool) -> None:
+        """Fold (hide) the controls or show them again (lecture mode)."""
+        self.controls.fold(folded)
+
+    @property
+    def controls_folded(self) -> bool:
+        return self.controls.folded
+
+    def show_file_row(self, shown: bool) -> None:
+        """Show or hide the file row (lecture mode hides it)."""
+        self.files.widget.layout.display = None if shown else "none"
+
     # -------------------------------------------------------------- test API
-    def control(self, name: str) -> ControlWidget:
-        self.experiment.control(name)  # ValueError naming the valid controls
-        return self._controls[name]
-
-    def readout(self, name: str) -> str:
-        return self.control(name).readout()
-
-    def is_off(self, name: str) -> bool:
-        return self.control(name).is_off
-
-    def set_off(self, name: str, on: bool = True) -> None:
-        c = self.control(name)
-        if c.off is None:
-            raise ValueError(f"{name} has no 'off' toggle (only zero_ok log controls: "
-                             f"{', '.join(k for k, w in self._controls.items() if w.off is not None)})")
-        c.off.value = bool(on)
-
-    def visible_controls(self) -> list[str]:
-        return [n for n, c in self._controls.items() if c.active]
-
     def inactive(self, values: dict) -> set:
         if type(self)._inactive is not Panel._inactive or not hasattr(self.experiment, "inactive"):
             return set(self._inactive(values))
         return set(self.experiment.inactive(values))
 
     def control_values(self) -> dict:
-        return {n: c.value for n, c in self._controls.items()}
+        return self.controls.values()
 
     _read_values = control_values
 
+    def fmt(self, name: str, value) -> str:
+        """``value`` of control ``name`` as its readout shows it (plus the unit)."""
+        return self.controls.fmt(name, value)
+
     # -------------------------------------------------------------- building
     def _build_controls(self):
-        grid = {}  # values each slider must show exactly: its presets'
-        for name in self.presets:
-            for k, v in self.experiment.preset_values(name).items():
-                grid.setdefault(k, []).append(v)
-        self._controls = {c.name: ControlWidget(c, step=self.step_overrides.get(c.name),
-                                                grid_values=grid.get(c.name, ()))
-                          for c in self.experiment.controls}
-        self.sliders = {n: c.widget for n, c in self._controls.items()}
-        groups = getattr(self.experiment, "groups", None) or self.groups or [("", self.experiment.names)]
-        cols = []
-        for title, names in groups:
-            kids = ([W.HTML(f"<span class='stpx-group-title'>{html.escape(title)}</span>")] if title else [])
-            g = W.VBox(kids + [self._controls[n] for n in names],
-                       layout=W.Layout(min_width="330px", flex="1 1 330px"))
-            g.add_class("stpx-group")
-            cols.append(g)
-        self._controls_box = W.HBox(cols, layout=W.Layout(flex_flow="row wrap", width="100%"))
-        self._controls_box.add_class("stpx-controls")
+        self.controls = Controls(self.experiment, self.groups, self.step_overrides,
+                                 on_change=lambda c: self._on_change({"owner": c.widget, "control": c}))
+        self._controls, self.sliders, self._controls_box = self.controls.widgets, self.controls.sliders, self.controls.box
 
     # -------------------------------------------------------------- values
-    @contextlib.contextmanager
+    @property
+    def _muted(self) -> bool:
+        return self.controls.muted
+
     def _quiet(self):
-        """Hold every control's notifications and mute the observer: no run inside."""
-        muted, self._muted = self._muted, True
-        try:
-            with contextlib.ExitStack() as stack:
-                for c in self._controls.values():
-                    stack.enter_context(c.widget.hold_trait_notifications())
-                    if c.off is not None:
-                        stack.enter_context(c.off.hold_trait_notifications())
-                yield
-        finally:
-            self._muted = muted
+        """Hold every control's notifications: no run inside (a context manager)."""
+        return self.controls.quiet()
 
     def set_values(self, **values):
         """Set many controls at once and run one simulation. Raises ValueError (and shows
         it) for an unknown name or an out-of-range value; nothing changes then."""
-        try:
-            checked = {k: self.experiment.control(k).check(v) for k, v in values.items()}
-        except ValueError as e:
-            self._set_error(str(e))
-            raise
-        with self._quiet():
-            for k, v in checked.items():
-                self._controls[k].set(v)
-        if values:
-            self._last = list(values)[-1] if len(values) == 1 else None
-        self._show_preset("")
-        self._update()
+        self._apply(values, preset="")
 
     def load_preset(self, name: str):
         """Apply preset ``name`` (every value it has for this panel) with one simulation;
@@ -203,9 +183,46 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
         except ValueError as e:
             self._set_error(str(e))
             raise
-        self.set_values(**vals)
+        self._apply(vals, preset=name)
         self._last = None
-        self._show_preset(name)
+
+    def _apply(self, values: dict, *, preset: str):
+        try:
+            checked = {k: self.experiment.control(k).check(v) for k, v in values.items()}
+        except ValueError as e:
+            self._set_error(str(e))
+            raise
+        self.controls.set(checked)
+        if values:
+            self._last = list(values)[-1] if len(values) == 1 else None
+        self.state.set(preset=preset if preset in self.presets else "")  # once: the menu follows
+        self._update()
+
+    def _set_error(self, msg: str):
+        self.state.set(error=msg)
+
+    report_error = _set_error  #: show ``msg`` in the error area ("" clears it)
+
+    # -------------------------------------------------------------- what the files hold
+    def _json_text(self) -> str:
+        return dump_json(self.experiment, self.values or self.control_values())
+
+    def _csv_text(self) -> str:
+        pinned = self.pinning.csv_text()  # the live run's columns and the pins'
+        if pinned is not None:
+            return pinned
+        if self.result is None:
+            raise ValueError("nothing to export: no successful run yet")
+        return to_csv(self.experiment, self.result)
+
+    def _load_text(self, text, source):
+        try:
+            vals = load_json(self.experiment, text)
+        except ValueError as e:
+            self._set_error(f"{source}: {e}")
+            return None
+        self.set_values(**vals)
+        return vals
 
     # -------------------------------------------------------------- observers
     def _on_change(self, change):
@@ -214,7 +231,7 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
             return
         c = change.get("control") or next(c for c in self._controls.values() if c.widget is change["owner"])
         self._last = c.name
-        self._show_preset("")  # the values are no longer the preset's
+        self.state.set(preset="")  # the values are no longer the preset's
         self._update()
 
     # -------------------------------------------------------------- the update
@@ -233,24 +250,31 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
             result = self._simulate(checked)
             data = self._plot_data(result, checked)
             t = result.t if hasattr(result, "t") else result["t"]
-            data["_x"] = self._x_range(result, float(t[-1]))  # the shared time axis (zoom mode)
+            data["_x"] = self.zoom.x_range(result, float(t[-1]))  # the shared time axis (zoom mode)
         except Exception as e:  # noqa: BLE001 - shown in the panel, last plot kept
             self._set_error(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}")
             self._show_status(values, None)
             return False
         marks = getattr(self, "_marks", {})
         apply_marks(lambda n: self.x if n == "_x" else (self.lines.get(n) or marks.get(n)), data)
-        self.result, self.values = result, checked
-        self._set_error("")
+        self.state.set(result=result, values=checked, error="")  # the pins' labels follow
         self._show_status(checked, result)
-        self._refresh_pins()  # pin labels name what differs from the new values
         return True
+
+    def _show_status(self, values, result):
+        parts = []
+        if self._last in values:
+            label = self.experiment.control(self._last).label or self._last  # "Δt", not "delta_t_ms"
+            parts.append(html.escape(f"{label} = {self.fmt(self._last, values[self._last])}"))
+        if result is not None:
+            parts.append(html.escape(self._summary(result)))
+        elif self.error:
+            parts.append("(last good plot kept)")
+        self.messages.show(parts)
 
     def _set_active(self, values):
         """Hide the controls that do not apply to the current choices (:meth:`inactive`)."""
-        off = self.inactive(values)
-        for name, c in self._controls.items():
-            c.set_active(name not in off)
+        self.controls.set_active(self.inactive(values))
 
     # -------------------------------------------------------------- subclass hooks
     def _inactive(self, values) -> set:
@@ -270,3 +294,7 @@ class Panel(PanelPins, PanelZoom, PanelChrome, PanelFiles, W.VBox):
     def _plot_data(self, result, values: dict) -> dict:
         """``{mark name: {trait: value}}`` to draw ``result``."""
         raise NotImplementedError
+
+
+for _part, _names in _DELEGATED.items():
+    delegate(Panel, _part, _names)

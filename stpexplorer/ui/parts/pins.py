@@ -1,8 +1,8 @@
 """Pinned curves: keep the current time-series curves as faded reference marks.
 
-:class:`PanelPins` is a mixin of :class:`~stpexplorer.ui.parts.panel.Panel`. **Pin** (DOM class
+:class:`Pins` is a part a :class:`~stpexplorer.ui.parts.panel.Panel` holds. **Pin** (DOM class
 ``stpx-pin``) copies every solid, labelled Lines / Scatter mark drawn on the panel's shared
-time scale (``panel.x``), one single-row ghost per row, at opacity :data:`GHOST_OPACITY`
+time scale (the ``x`` scale it is given), one single-row ghost per row, at opacity :data:`GHOST_OPACITY`
 with a dash style per pin (dashed, dotted, dash-dotted, long dashes) and hollow dots. The first
 ghost of a pin in each figure carries the label ``"pin k: <values that differ from the
 live ones>"`` (e.g. ``pin 1: τd=800 ms``), refreshed after every run. Pins are kept while
@@ -18,13 +18,17 @@ from __future__ import annotations
 import csv
 import html
 import io
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ipywidgets as W
 import numpy as np
 from bqplot import Lines, Scatter
 
-__all__ = ["GHOST_OPACITY", "MAX_PINS", "PanelPins", "Pin"]
+from stpexplorer.ui.parts.state import PanelState
+
+__all__ = ["GHOST_OPACITY", "MAX_PINS", "Pin", "Pins", "spike_table"]
 
 MAX_PINS = 4
 GHOST_OPACITY = 0.45
@@ -74,12 +78,23 @@ def _pinnable(mark, x_scale) -> bool:
     return any(mark.labels or ())
 
 
-class PanelPins:
-    """``pin()``, ``clear_pins()``, ``pins`` (the values of each pin), ``pin_labels``,
-    ``ghost_marks(figure)`` and the Pin / Clear buttons (``pin_button``, ``clear_button``,
-    ``pin_text``: the row's text). Needs the panel's ``x``, ``figures``, ``values``, ``result``."""
+class Pins:
+    """``Pins(figures, x, state, describe, report, lock=None)``: ``pin()``, ``clear_pins()``,
+    ``pins`` (the values of each pin), ``pin_labels``, ``ghost_marks(figure)`` and the Pin /
+    Clear buttons (``pin_button``, ``clear_button``; ``buttons``), the pin row (``labels``,
+    ``pin_text``: its text).
 
-    def _build_pins(self):
+    ``figures``: ``{name: Figure}`` whose time curves (on scale ``x``) are pinned; ``state``:
+    the panel's :class:`PanelState` (a pin takes its ``values`` and ``result``; the labels are
+    refreshed whenever its ``values`` change); ``describe(name, value)``: "τd=800 ms" for a
+    control's value (None: not a control, left out of the labels); ``report(msg)``: shows an
+    error; ``lock``: held while pinning (the panel's run lock)."""
+
+    def __init__(self, figures: dict, x, state: PanelState, describe: Callable[[str, object], str | None],
+                 report: Callable[[str], None], lock=None):
+        self._figures, self._x, self._state = figures, x, state
+        self._describe, self._report = describe, report
+        self._lock = lock if lock is not None else threading.RLock()
         self._pins: list[Pin] = []
         self._pin_count = 0
         self._pin_note, self._pin_lines, self._pin_extra = "", [], ""
@@ -92,12 +107,13 @@ class PanelPins:
         self.clear_button.add_class("stpx-clear-pins")
         self.pin_button.on_click(lambda _: self.pin())
         self.clear_button.on_click(lambda _: self.clear_pins())
-        self._pin_html = W.HTML("")
-        self._pin_html.add_class("stpx-pin-labels")
-        if not any(_pinnable(m, self.x) for f in self.figures.values() for m in f.marks):
+        self.labels = W.HTML("")
+        self.labels.add_class("stpx-pin-labels")
+        if not any(_pinnable(m, x) for f in figures.values() for m in f.marks):
             # no time-series curve to copy (the Fit panel): pin() keeps values only, no buttons
             self.pin_button.layout.display = self.clear_button.layout.display = "none"
-        return [self.pin_button, self.clear_button]
+        self.buttons = [self.pin_button, self.clear_button]
+        state.observe(lambda _: self.refresh(), "values")  # labels name what differs from the new values
 
     # ------------------------------------------------------------ public
     @property
@@ -133,24 +149,24 @@ class PanelPins:
         """Pin the curves of the last good run (None, with a message, before any run). A pin
         beyond MAX_PINS replaces the oldest one."""
         with self._lock:
-            if self.result is None:
-                self._set_error("nothing to pin: no successful run yet")
+            if self._state.result is None:
+                self._report("nothing to pin: no successful run yet")
                 return None
             self._pin_count += 1
-            p = Pin(self._pin_count, dict(self.values), self.result)
+            p = Pin(self._pin_count, dict(self._state.values), self._state.result)
             self._pin_note = ""
             if len(self._pins) >= MAX_PINS:
                 old = self._pins.pop(0)
                 self._drop_ghosts(old)
                 self._pin_note = f"at most {MAX_PINS} pins: pin {p.number} replaced pin {old.number}"
-            for name, f in self.figures.items():
-                marks = [_ghosts(m, p.number) for m in f.marks if _pinnable(m, self.x)]
+            for name, f in self._figures.items():
+                marks = [_ghosts(m, p.number) for m in f.marks if _pinnable(m, self._x)]
                 ghosts = [g for gs in marks for g in gs]
                 if ghosts:
                     p.ghosts[name] = ghosts
                     f.marks = list(f.marks) + ghosts
             self._pins.append(p)
-            self._refresh_pins()
+            self.refresh()
             return p
 
     def clear_pins(self) -> None:
@@ -159,32 +175,30 @@ class PanelPins:
             for p in self._pins:
                 self._drop_ghosts(p)
             self._pins, self._pin_note, self._pin_count = [], "", 0  # the next pin is pin 1
-            self._refresh_pins()
+            self.refresh()
 
     # ------------------------------------------------------------ internals
     def _drop_ghosts(self, p: Pin):
         for name, ghosts in p.ghosts.items():
-            f = self.figures[name]
+            f = self._figures[name]
             f.marks = [m for m in f.marks if all(m is not g for g in ghosts)]
             for g in ghosts:  # no longer drawn: free their comms
                 g.close()
 
     def _pin_diff(self, values: dict) -> str:
         """``τd=800 ms, U=0.3``: the pinned values that differ from the live ones."""
-        live = self.values or {}
+        live = self._state.values or {}
         parts = []
         for k, v in values.items():
-            if k in live and live[k] != v and k in self._controls:
-                c = self.experiment.control(k)
-                parts.append(f"{c.label or k}={self.fmt(k, v)}")
+            text = self._describe(k, v) if k in live and live[k] != v else None
+            if text is not None:
+                parts.append(text)
         if len(parts) > 3:
             parts = parts[:3] + ["…"]
         return ", ".join(parts) or "same values"
 
-    def _refresh_pins(self):
-        """Labels (legend and pin row) against the live values; called after each run."""
-        if not hasattr(self, "_pins"):
-            return
+    def refresh(self):
+        """Labels (legend and pin row) against the live values (after each run)."""
         lines = []
         for p in self._pins:
             p.label = f"pin {p.number}: {self._pin_diff(p.values)}"
@@ -194,21 +208,24 @@ class PanelPins:
             lines.append(f"{p.label} ({_DASHES[(p.number - 1) % len(_DASHES)].replace('_', '-')})")
         self._pin_lines = lines + ([self._pin_note] if self._pin_note else [])
         self._pin_extra = self._pin_readout() if self._pins else ""
-        self._pin_html.value = "<br>".join([html.escape(t) for t in self._pin_lines] +
+        self.labels.value = "<br>".join([html.escape(t) for t in self._pin_lines] +
                                            ([self._pin_extra] if self._pin_extra else []))
         self.clear_button.disabled = not self._pins
 
     def _pin_readout(self) -> str:
         """Extra HTML under the pin labels: for results with ``release_at_spikes`` (STP), the
         release at each spike, live and pinned, and their difference."""
-        if self.result is None or not hasattr(self.result, "release_at_spikes"):
+        live = self._state.result
+        if live is None or not hasattr(live, "release_at_spikes"):
             return ""
-        return spike_table(self.result, [(p.number, p.result) for p in self._pins])
+        return spike_table(live, [(p.number, p.result) for p in self._pins])
 
-    def _csv_text(self) -> str:
-        if not getattr(self, "_pins", None) or self.result is None:
-            return super()._csv_text()
-        live = self.result.columns()
+    def csv_text(self) -> str | None:
+        """The live run's per-step columns with each pin's, ``pin<k>_<name>``, as CSV; None
+        without a pin or a live run (the panel's own CSV then)."""
+        if not self._pins or self._state.result is None:
+            return None
+        live = self._state.result.columns()
         t = np.asarray(live["t_ms"], np.float64)
         cols = dict(live)
         for p in self._pins:

@@ -1,8 +1,8 @@
 """Zoom of the panels' shared time axis: pan and zoom with the mouse, "fit to the train".
 
-:class:`PanelZoom` is a mixin of :class:`~stpexplorer.ui.parts.panel.Panel`. The **Pan/zoom** toggle
+:class:`Zoom` is a part a :class:`~stpexplorer.ui.parts.panel.Panel` holds. The **Pan/zoom** toggle
 (``stpx-zoom-pan``, off by default: a PanZoom takes the mouse wheel from page scrolling) gives
-every figure drawn on the shared time scale (``panel.x``) without an interaction of its own a
+every figure drawn on the shared time scale (the ``x`` it is given) without an interaction of its own a
 bqplot ``PanZoom`` on that scale only (drag pans, the wheel zooms; all time figures of the
 panel follow, since they share the scale). Two buttons:
 
@@ -20,7 +20,9 @@ import ipywidgets as W
 import numpy as np
 from bqplot import PanZoom
 
-__all__ = ["PanelZoom", "train_range", "train_times"]
+from stpexplorer.ui.parts.state import PanelState
+
+__all__ = ["Zoom", "train_range", "train_times"]
 
 _MARGIN = 0.08   # of the spikes' span, each side
 _MIN_MARGIN_MS = 5.0
@@ -57,12 +59,16 @@ def train_range(result) -> tuple[float, float]:
     return max(0.0, lo - pad), min(end, hi + pad)
 
 
-class PanelZoom:
-    """``zoom_fit()``, ``zoom_full()``, ``zoom_mode`` ("full", "train" or "user"),
-    ``time_range`` (the axis' (min, max)), ``zoom_fit_button``, ``zoom_full_button``,
-    ``zoom_pan_toggle``."""
+class Zoom:
+    """``Zoom(figures, x, state)``: ``zoom_fit()``, ``zoom_full()``, ``zoom_mode`` ("full",
+    "train" or "user"), ``time_range`` (the axis' (min, max)), ``zoom_fit_button``,
+    ``zoom_full_button``, ``zoom_pan_toggle`` (``buttons``: the three). ``figures``:
+    ``{name: Figure}``; ``x``: their shared time scale; ``state``: the panel's
+    :class:`PanelState` (the fit and the window come from its ``result``). The panel asks
+    :meth:`x_range` for the axis of each new result."""
 
-    def _build_zoom(self):
+    def __init__(self, figures: dict, x, state: PanelState):
+        self.x, self._state = x, state
         self.zoom_mode = "full"
         self._zoom_expect = {}
         self.zoom_fit_button = W.Button(description="Fit to train", icon="compress",
@@ -76,7 +82,7 @@ class PanelZoom:
         self.zoom_fit_button.on_click(lambda _: self.zoom_fit())
         self.zoom_full_button.on_click(lambda _: self.zoom_full())
         self.x.observe(self._on_x_range, ["min", "max"])
-        self._timed = [f for f in self.figures.values()
+        self._timed = [f for f in figures.values()
                        if f.interaction is None and any(getattr(m, "scales", {}).get("x") is self.x for m in f.marks)]
         # off by default: a PanZoom takes the mouse wheel, which would zoom instead of scrolling the page
         self.zoom_pan_toggle = W.ToggleButton(value=False, description="Pan/zoom", icon="arrows",
@@ -84,11 +90,10 @@ class PanelZoom:
                                               layout=W.Layout(width="110px"))
         self.zoom_pan_toggle.add_class("stpx-zoom-pan")
         self.zoom_pan_toggle.observe(self._on_pan_toggle, "value")
-        kids = [self.zoom_fit_button, self.zoom_full_button, self.zoom_pan_toggle]
+        self.buttons = [self.zoom_fit_button, self.zoom_full_button, self.zoom_pan_toggle]
         if not self._timed:  # no figure on the shared time axis (the Fit panel): nothing to zoom
-            for w in kids:
+            for w in self.buttons:
                 w.layout.display = "none"
-        return kids
 
     def _on_pan_toggle(self, change):
         pz = PanZoom(scales={"x": [self.x]}) if change["new"] else None
@@ -102,16 +107,16 @@ class PanelZoom:
     def zoom_fit(self) -> None:
         """Time axis to the input spikes plus a margin (kept while sliders move)."""
         self.zoom_mode = "train"
-        if self.result is not None:
-            self._set_x(*train_range(self.result))
+        if self._state.result is not None:
+            self._set_x(*train_range(self._state.result))
 
     def zoom_full(self) -> None:
         """Time axis to the whole window (kept while sliders move)."""
         self.zoom_mode = "full"
-        if self.result is not None:
-            self._set_x(0.0, float(_t(self.result)[-1]))
+        if self._state.result is not None:
+            self._set_x(0.0, float(_t(self._state.result)[-1]))
 
-    def _x_range(self, result, end: float) -> dict:
+    def x_range(self, result, end: float) -> dict:
         """``{"min", "max"}`` of the time axis for a new ``result`` (window 0 … ``end`` ms),
         by the zoom mode."""
         if self.zoom_mode == "train":

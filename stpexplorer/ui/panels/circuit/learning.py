@@ -84,9 +84,9 @@ class LearningPanel(Panel):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        tools = getattr(self, "_tools", None)  # pins and zoom act on the panels' ms time axis:
-        if tools is not None:  # not drawn here (time in s, records of 1 s), so not offered
-            tools.layout.display = "none"
+        # pins and zoom act on the panels' ms time axis: not drawn here (time in s, records of
+        # 1 s), so not offered
+        self._tools.layout.display = "none"
 
     def _build_controls(self):
         super()._build_controls()
@@ -140,7 +140,7 @@ class LearningPanel(Panel):
 
     # ------------------------------------------------------------------ a run
     def _update_locked(self):
-        self._status.value = html.escape(f"running… ({self._read_values()['duration_s']:g} s of simulated time)")
+        self.messages.show([html.escape(f"running… ({self._read_values()['duration_s']:g} s of simulated time)")])
         ok = super()._update_locked()
         if ok:
             n = self.histograms.shape[0]
