@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     print(format_rows("Engine", engine_rows(args.repeat)))
     if not args.engine_only:
         try:
-            from stpexplorer.bench import ui as bench_ui
+            from stpexplorer.bench import ui as bench_ui  # optional: the panels' benchmark needs the UI
         except ImportError as e:  # the UI extra is not installed
             print(f"\n(panel benchmark skipped: {e})")
         else:

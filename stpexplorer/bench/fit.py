@@ -26,8 +26,17 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from stpexplorer.cli import main as cli_main
 from stpexplorer.engine.stp import STPParams
-from stpexplorer.fit import AmplitudeData, fit_many, fit_stp, synthetic_amplitudes
+from stpexplorer.fit import (
+    AmplitudeData,
+    _fit,
+    _model,
+    fit_many,
+    fit_stp,
+    synthetic_amplitudes,
+)
+from stpexplorer.fit._solver import levenberg_marquardt
 
 TRUE = STPParams(U=0.25, tau_f=120.0, tau_d=400.0)
 RATES = (5, 10, 20, 30, 50, 80, 100)
@@ -88,7 +97,9 @@ def srp_grid_sse(data, axes) -> float:
 
 def bench_srplasticity(data, grid=(5, 5, 8, 8)):
     try:
-        from srplasticity import tm as srp_tm  # GPL: imported here only, never by the package
+        from srplasticity import (
+            tm as srp_tm,  # GPL: imported here only, never by the package
+        )
     except ImportError:
         return None
     scale = np.nanmean(np.concatenate([p.amplitudes[:, 0] for p in data.protocols]))
@@ -111,11 +122,9 @@ def bench_srplasticity(data, grid=(5, 5, 8, 8)):
 
 def bench_optimistix(data, n: int = 200):
     try:
-        import optimistix as optx
+        import optimistix as optx  # optional: the comparison runs only where optimistix is installed
     except ImportError:
         return None
-    from stpexplorer.fit import _fit, _model
-    from stpexplorer.fit._solver import levenberg_marquardt
 
     spec = _model.make_spec("tm", {})
     with jax.enable_x64(True):
@@ -161,14 +170,12 @@ def connections_csv(path: Path, n: int, seed: int = 0) -> None:
 
 
 def bench_cli(n: int):
-    from stpexplorer.cli import main
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "connections.csv"
         with _Clock() as make:
             connections_csv(path, n)
         with _Clock() as c, contextlib.redirect_stderr(io.StringIO()):
-            rc = main(["fit", str(path), "--out", str(Path(tmp) / "fit.csv")])
+            rc = cli_main(["fit", str(path), "--out", str(Path(tmp) / "fit.csv")])
         if rc != 0:
             raise RuntimeError(f"stpexplorer fit returned {rc}")
     return c, make

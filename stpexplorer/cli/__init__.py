@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 from stpexplorer.cli import bench, fit, servers, simulate
 from stpexplorer.cli.bench import cmd_bench
@@ -88,8 +89,6 @@ SUBCOMMANDS = ("lab", "app", "simulate", "fit", "bench")
 
 def _version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("stpexplorer")
     except ImportError:  # source checkout without install (PackageNotFoundError is one)
         return "unknown"

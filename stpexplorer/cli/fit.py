@@ -105,6 +105,7 @@ def rows(results: dict) -> list[dict]:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
+    # deferred: the fit imports JAX, which `stpexplorer --help` and the server commands never need
     from stpexplorer.fit import connections_from_csv, fit_many
 
     try:

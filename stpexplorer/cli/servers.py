@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -186,8 +187,6 @@ def running_as_root() -> bool:
 
 
 def _run_server(cmd: list[str], cwd: Path, env: dict[str, str]) -> int:
-    import signal
-
     proc = subprocess.Popen(cmd, cwd=cwd, env=env)
 
     def forward(signum, frame):  # `kill <stpexplorer pid>` stops the server too

@@ -103,7 +103,7 @@ def write_result(result: Mapping[str, Any], path: os.PathLike | str, meta: Mappi
     # deferred: ``stpexplorer --help`` and the server commands never import numpy or the registry
     import numpy as np
 
-    from stpexplorer.experiments.io import columns_to_csv
+    from stpexplorer.experiments.io import columns_to_csv  # deferred with numpy (above)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

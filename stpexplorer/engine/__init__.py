@@ -25,20 +25,70 @@ The circuit composes the STP, ALIF and STDP steps. :func:`compile_count` /
 
 from stpexplorer.engine._batch import batch_shape, batch_sharding
 from stpexplorer.engine._compiles import compile_count, count_compilations
-from stpexplorer.engine._events import elapsed_since_last_spike, spike_index, spike_intervals
+from stpexplorer.engine._events import (
+                      elapsed_since_last_spike,
+                      spike_index,
+                      spike_intervals,
+)
 from stpexplorer.engine._params import as_float_scalar, check_range, float_dtype
-from stpexplorer.engine.alif import ALIFInputs, ALIFParams, ALIFState, ALIFTrace, alif_init, alif_step, simulate_alif
-from stpexplorer.engine.circuit import (CircuitInputs, CircuitParams, CircuitState, CircuitTrace, circuit_init, circuit_step,
-                      simulate_circuit)
-from stpexplorer.engine.protocols import n_steps_for, paired_pulses, pairing_trains, poisson_train, regular_train, time_axis
-from stpexplorer.engine.stdp import (STDPInputs, STDPParams, STDPState, STDPTrace, simulate_stdp, stdp_decay, stdp_init,
-                                    stdp_step)
+from stpexplorer.engine.alif import (
+                      ALIFInputs,
+                      ALIFParams,
+                      ALIFState,
+                      ALIFTrace,
+                      alif_init,
+                      alif_step,
+                      simulate_alif,
+)
+from stpexplorer.engine.circuit import (
+                      CircuitInputs,
+                      CircuitParams,
+                      CircuitState,
+                      CircuitTrace,
+                      circuit_init,
+                      circuit_step,
+                      simulate_circuit,
+)
+from stpexplorer.engine.protocols import (
+                      n_steps_for,
+                      paired_pulses,
+                      pairing_trains,
+                      poisson_train,
+                      regular_train,
+                      time_axis,
+)
+from stpexplorer.engine.stdp import (
+                      STDPInputs,
+                      STDPParams,
+                      STDPState,
+                      STDPTrace,
+                      simulate_stdp,
+                      stdp_decay,
+                      stdp_init,
+                      stdp_step,
+)
 from stpexplorer.engine.stdp_frequency import stdp_frequency_curve
 from stpexplorer.engine.stdp_window import stdp_window, stdp_window_analytic
 from stpexplorer.engine.stp import STPParams, STPSweep, STPTrace, simulate_stp
 from stpexplorer.engine.stp_sweep import release_at_intervals, steady_state, sweep_stp
-from stpexplorer.engine.tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
-from stpexplorer.engine.wtas import WTASInputs, WTASParams, WTASState, WTASTrace, simulate_wtas, wtas_init, wtas_step
+from stpexplorer.engine.tm import (
+                      STPInputs,
+                      STPState,
+                      stp_init,
+                      stp_step,
+                      tm_decay,
+                      tm_jump,
+                      tm_relax,
+)
+from stpexplorer.engine.wtas import (
+                      WTASInputs,
+                      WTASParams,
+                      WTASState,
+                      WTASTrace,
+                      simulate_wtas,
+                      wtas_init,
+                      wtas_step,
+)
 
 __all__ = [
     "ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init",
@@ -54,7 +104,13 @@ __all__ = [
     "batch_shape", "batch_sharding", "float_dtype", "compile_count", "count_compilations",
 ]
 
-from stpexplorer.engine.learning import LearningParams, LearningTrace, correlated_inputs, simulate_learning, song2000_stdp  # noqa: E402
+from stpexplorer.engine.learning import (  # noqa: E402
+                      LearningParams,
+                      LearningTrace,
+                      correlated_inputs,
+                      simulate_learning,
+                      song2000_stdp,
+)
 from stpexplorer.engine.stdp_map import stdp_frequency_map  # noqa: E402
 
 __all__ += ["LearningParams", "LearningTrace", "simulate_learning", "correlated_inputs", "song2000_stdp",

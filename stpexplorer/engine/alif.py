@@ -28,10 +28,17 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from stpexplorer.engine._batch import run_batched
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    params_class,
+    trace_class,
+)
 from stpexplorer.engine.protocols import check_current
 
 __all__ = ["ALIFParams", "ALIFTrace", "ALIFState", "ALIFInputs", "simulate_alif", "alif_step", "alif_init"]
@@ -70,8 +77,6 @@ class ALIFParams:
         check_range("tau_theta", self.tau_theta, lo=0.0, lo_open=True, unit="ms")
         check_range("refract_ms", self.refract_ms, lo=0.0, unit="ms")
         if not isinstance(self.v_th, jax.core.Tracer):
-            import numpy as np
-
             if np.any(np.asarray(self.v_th) <= np.asarray(self.v_rest)):
                 raise ValueError(f"v_th must be > v_rest={float(np.max(self.v_rest)):g} mV, "
                                  f"got {float(np.min(self.v_th)):g}")

@@ -45,10 +45,28 @@ from jax import lax
 
 from stpexplorer.engine._batch import run_batched
 from stpexplorer.engine._events import elapsed_since_last_spike
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
-from stpexplorer.engine.alif import ALIFInputs, ALIFParams, ALIFState, alif_init, alif_step
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    params_class,
+    trace_class,
+)
+from stpexplorer.engine.alif import (
+    ALIFInputs,
+    ALIFParams,
+    ALIFState,
+    alif_init,
+    alif_step,
+)
 from stpexplorer.engine.protocols import check_spikes
-from stpexplorer.engine.stdp import STDPInputs, STDPParams, STDPState, stdp_init, stdp_step
+from stpexplorer.engine.stdp import (
+    STDPInputs,
+    STDPParams,
+    STDPState,
+    stdp_init,
+    stdp_step,
+)
 from stpexplorer.engine.stp import STPParams
 from stpexplorer.engine.tm import STPInputs, STPState, stp_step, tm_decay
 

@@ -58,7 +58,14 @@ from stpexplorer.engine._params import (
     params_class,
     trace_class,
 )
-from stpexplorer.engine.stdp import STDPInputs, STDPParams, STDPState, stdp_decay, stdp_init, stdp_step
+from stpexplorer.engine.stdp import (
+    STDPInputs,
+    STDPParams,
+    STDPState,
+    stdp_decay,
+    stdp_init,
+    stdp_step,
+)
 
 __all__ = [
     "LearningParams",

@@ -13,7 +13,9 @@ import math
 
 import numpy as np
 
-from stpexplorer.engine._params import as_count as _as_count  # the old private name: other modules import it from here
+from stpexplorer.engine._params import (
+    as_count as _as_count,  # the old private name: other modules import it from here
+)
 from stpexplorer.engine._params import as_float_scalar, check_range, float_dtype
 
 __all__ = ["regular_train", "poisson_train", "pairing_trains", "paired_pulses", "time_axis", "n_steps_for"]

@@ -58,11 +58,17 @@ from jax import lax
 
 from stpexplorer.engine._batch import run_batched
 from stpexplorer.engine._events import elapsed_since_last_spike
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    params_class,
+    trace_class,
+)
 from stpexplorer.engine.protocols import check_spikes
 
-__all__ = ["STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp", "stdp_window",
-           "stdp_window_analytic", "stdp_step", "stdp_decay", "stdp_init", "RULES", "BOUNDS"]
+__all__ = ["STDPParams", "STDPTrace", "STDPState", "STDPInputs", "simulate_stdp",
+           "stdp_step", "stdp_decay", "stdp_init", "RULES", "BOUNDS"]
 
 RULES = ("all_to_all", "nearest")
 BOUNDS = ("hard", "soft", "none")

@@ -24,7 +24,12 @@ from __future__ import annotations
 import numpy as np
 
 from stpexplorer.engine._batch import run_batched
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, float_dtype
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    float_dtype,
+)
 from stpexplorer.engine.protocols import _as_count
 from stpexplorer.engine.stdp import STDPParams
 from stpexplorer.engine.stdp_window import _window_batched, _window_single

@@ -75,12 +75,26 @@ from jax import lax
 
 from stpexplorer.engine._batch import run_batched
 from stpexplorer.engine._events import elapsed_since_last_spike, spike_index  # noqa: F401 (re-exported: were defined here)
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    params_class,
+    trace_class,
+)
 from stpexplorer.engine._stp_f import _extra_jump, canonical, post_init_optional_f
 from stpexplorer.engine.protocols import check_spikes
-from stpexplorer.engine.tm import STPInputs, STPState, stp_init, stp_step, tm_decay, tm_jump, tm_relax
+from stpexplorer.engine.tm import (
+    STPInputs,
+    STPState,
+    stp_init,
+    stp_step,
+    tm_decay,
+    tm_jump,
+    tm_relax,
+)
 
-__all__ = ["STPParams", "STPTrace", "STPSweep", "STPState", "STPInputs", "simulate_stp", "sweep_stp", "steady_state",
+__all__ = ["STPParams", "STPTrace", "STPSweep", "STPState", "STPInputs", "simulate_stp",
            "stp_step", "stp_init", "METHODS"]
 
 METHODS = ("exact", "euler")

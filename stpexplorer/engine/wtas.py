@@ -42,7 +42,13 @@ import numpy as np
 from jax import lax
 
 from stpexplorer.engine._batch import run_batched
-from stpexplorer.engine._params import as_float_scalar, check_instance, check_range, params_class, trace_class
+from stpexplorer.engine._params import (
+    as_float_scalar,
+    check_instance,
+    check_range,
+    params_class,
+    trace_class,
+)
 from stpexplorer.engine.protocols import _as_count, check_current
 
 __all__ = ["WTASParams", "WTASTrace", "WTASState", "WTASInputs", "simulate_wtas", "wtas_step", "wtas_init",

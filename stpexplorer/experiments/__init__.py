@@ -34,10 +34,22 @@ from stpexplorer.experiments.circuit import (
     CircuitResult,
     simulate_circuit,
 )
-from stpexplorer.experiments.io import FORMAT, columns_to_csv, dump_json, load_json, result_to_jsonable, to_csv
 from stpexplorer.experiments.fit import FIT, FitViewResult, simulate_fit
-from stpexplorer.experiments.learning import LEARNING, LearningResult, simulate_learning_view
+from stpexplorer.experiments.io import (
+    FORMAT,
+    columns_to_csv,
+    dump_json,
+    load_json,
+    result_to_jsonable,
+    to_csv,
+)
+from stpexplorer.experiments.learning import (
+    LEARNING,
+    LearningResult,
+    simulate_learning_view,
+)
 from stpexplorer.experiments.map import MAP, MapResult, simulate_map
+from stpexplorer.experiments.presets import PRESETS
 from stpexplorer.experiments.stdp import (
     FREQ_DT,
     FREQ_DT_MS,
@@ -170,6 +182,4 @@ def run(panel: str, values: dict | None = None, preset: str | None = None):
 
 
 def all_preset_names() -> list[str]:
-    from stpexplorer.experiments.presets import PRESETS
-
     return list(PRESETS)

@@ -7,12 +7,15 @@ is wider (``run("stp", {"U": 0.005})`` works although the U slider starts at 0.0
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from stpexplorer.experiments.presets import get_preset, presets_for
 
 __all__ = ["Control", "Experiment"]
 
@@ -174,14 +177,10 @@ class Experiment:
 
     @property
     def presets(self) -> list[str]:
-        from stpexplorer.experiments.presets import presets_for
-
         return presets_for(self.name)
 
     def preset_values(self, name: str) -> dict:
         """The values preset ``name`` sets in this experiment (only controls it has)."""
-        from stpexplorer.experiments.presets import get_preset
-
         p = get_preset(name, self.name)
         return {k: v for k, v in p.values.items() if k in self._index}
 
@@ -192,8 +191,6 @@ class Experiment:
 
     def panel_class(self):
         """The widget panel class named by ``panel`` (imports ipywidgets)."""
-        import importlib
-
         mod, _, cls = self.panel.partition(":")
         return getattr(importlib.import_module(mod), cls)
 

@@ -9,6 +9,7 @@ import numpy as np
 from stpexplorer.experiments import _controls as C
 from stpexplorer.experiments._result import Result
 from stpexplorer.experiments._schema import Control, Experiment
+from stpexplorer.experiments.mystery import mystery_data, summary
 from stpexplorer.experiments.stp import stp_f
 
 __all__ = ["FIT", "FitViewResult", "simulate_fit"]
@@ -40,8 +41,6 @@ class FitViewResult(Result):
 
 def simulate_fit(v: dict, data=None) -> FitViewResult:
     """Prediction of the slider values ``v`` for ``data`` (default: the mystery synapse of ``v``)."""
-    from stpexplorer.experiments.mystery import mystery_data, summary
-
     if data is None:
         data = mystery_data(v["mystery"], v["seed"])
     s = summary(data, {**v, "f": stp_f(v)})

@@ -22,7 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from stpexplorer.engine.stp import STPParams
-from stpexplorer.fit import AmplitudeData, connections_from_csv_text, release_fraction, synthetic_amplitudes
+from stpexplorer.fit import (
+    AmplitudeData,
+    connections_from_csv_text,
+    release_fraction,
+    synthetic_amplitudes,
+)
 
 __all__ = ["MYSTERY_KINDS", "MYSTERY_PROTOCOLS", "hidden_params", "mystery_data", "data_from_csv_text",
            "Summary", "summary"]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from stpexplorer import engine as eng
-from stpexplorer.experiments.datasets import SJOSTROM_2001
 from stpexplorer.experiments import _controls as C
 from stpexplorer.experiments._result import Result
 from stpexplorer.experiments._schema import Control, Experiment
+from stpexplorer.experiments.datasets import SJOSTROM_2001
 
 __all__ = [
     "FREQ_DT",

@@ -7,7 +7,12 @@ background thread with progress and cancellation; :func:`loss_landscape` maps th
 two parameters (:class:`LossLandscape`). Times in ms.
 """
 
-from stpexplorer.fit._data import AmplitudeData, Protocol, connections_from_csv, connections_from_csv_text
+from stpexplorer.fit._data import (
+           AmplitudeData,
+           Protocol,
+           connections_from_csv,
+           connections_from_csv_text,
+)
 from stpexplorer.fit._fit import MODELS, WEIGHTS, fit_many, fit_stp
 from stpexplorer.fit._job import FitCancelled, FitJob
 from stpexplorer.fit._landscape import LossLandscape, loss_landscape

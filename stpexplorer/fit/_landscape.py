@@ -28,6 +28,7 @@ from stpexplorer.engine.stp import STPParams
 from stpexplorer.engine.stp_sweep import release_at_intervals
 from stpexplorer.fit._data import AmplitudeData
 from stpexplorer.fit._model import NAMES
+from stpexplorer.fit._result import FitResult
 
 __all__ = ["LossLandscape", "loss_landscape", "DEFAULT_SPAN"]
 
@@ -83,8 +84,6 @@ _sse_grid = jax.jit(_sse_rows)  # module level: one compilation per (grid size, 
 
 
 def _center(params) -> dict:
-    from stpexplorer.fit._result import FitResult
-
     if isinstance(params, FitResult):
         return dict(params.values)
     if isinstance(params, STPParams):

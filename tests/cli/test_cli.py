@@ -562,7 +562,6 @@ def test_simulate_json_records_every_parameter_used(tmp_path):
 
 def test_csv_headers_carry_units():
     import dataclasses
-    import types
 
     np = pytest.importorskip("numpy")
 

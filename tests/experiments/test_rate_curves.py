@@ -75,7 +75,8 @@ def test_panel_draws_the_rate_curves_and_qualifies_regular_overlays():
     from stpexplorer.ui.panels.stp.panel import STPPanel
 
     p = STPPanel(ratio_n=2, protocol="poisson", U=0.3)
-    r = p.result
+    p.views.selected_index = p.RATES_VIEW  # the curves are computed while their view is shown
+    r = run("stp", p.values)  # the registry's run computes them eagerly
     x, y = p.trace("curve_regular")
     np.testing.assert_allclose(x, r.curve_rates, rtol=1e-6)
     np.testing.assert_allclose(y, r.curve_regular, rtol=1e-6)

@@ -19,9 +19,7 @@ import stpexplorer.engine as eng
 from stpexplorer.experiments import EXPERIMENTS, VIEWS
 from stpexplorer.experiments import _controls as C
 from stpexplorer.experiments.learning import (
-    LEARN_DT_MS,
     LEARN_N_INPUTS,
-    LEARN_RECORD_MS,
     LEARN_W0,
     LEARNING,
 )
