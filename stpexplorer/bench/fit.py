@@ -97,9 +97,8 @@ def srp_grid_sse(data, axes) -> float:
 
 def bench_srplasticity(data, grid=(5, 5, 8, 8)):
     try:
-        from srplasticity import (
-            tm as srp_tm,  # GPL: imported here only, never by the package
-        )
+        # optional, GPL: imported here only (a comparison), never by the package
+        from srplasticity import tm as srp_tm
     except ImportError:
         return None
     scale = np.nanmean(np.concatenate([p.amplitudes[:, 0] for p in data.protocols]))
