@@ -18,18 +18,10 @@ only and never recompiles.
 from __future__ import annotations
 
 from stpexplorer.experiments import _controls as controls
-from stpexplorer.experiments._controls import F_MODE as F_MODE_CONTROL
-from stpexplorer.experiments._controls import TAU_D as TAU_D_CONTROL
-from stpexplorer.experiments._controls import TAU_F as TAU_F_CONTROL
-from stpexplorer.experiments._controls import F as F_CONTROL
-from stpexplorer.experiments._controls import U as U_CONTROL
 from stpexplorer.experiments._result import Result, result_columns
 from stpexplorer.experiments._schema import Control, Experiment
 from stpexplorer.experiments.circuit import (
     CIRCUIT,
-    CIRCUIT_DT_MS,
-    CIRCUIT_DURATION_MS,
-    CIRCUIT_N_SYN,
     CIRCUIT_SHOWN,
     CircuitResult,
     simulate_circuit,
@@ -51,14 +43,10 @@ from stpexplorer.experiments.learning import (
 from stpexplorer.experiments.map import MAP, MapResult, simulate_map
 from stpexplorer.experiments.presets import PRESETS
 from stpexplorer.experiments.stdp import (
-    FREQ_DT,
-    FREQ_DT_MS,
-    FREQ_N_PAIRS,
     FREQ_RATES,
     STDP,
     STDP_DT_MS,
     STDP_DURATION_MS,
-    STDP_DURATIONS,
     WINDOW_DT,
     STDPResult,
     _stdp_params,
@@ -70,54 +58,34 @@ from stpexplorer.experiments.stdp import (
 from stpexplorer.experiments.stp import (
     STP,
     STP_DURATIONS,
-    STP_RATES,
     STPResult,
     simulate_stp,
     stp_duration,
     stp_f,
 )
 from stpexplorer.experiments.threshold import (
-    THR_DT_MS,
-    THR_DURATION_MS,
     THRESHOLD,
-    WTAS_MAX_UNITS,
     ThresholdResult,
     simulate_threshold,
 )
 
 __all__ = [
     "CIRCUIT",
-    "CIRCUIT_DT_MS",
-    "CIRCUIT_DURATION_MS",
-    "CIRCUIT_N_SYN",
     "CIRCUIT_SHOWN",
     "EXPERIMENTS",
     "FIT",
     "FORMAT",
-    "FREQ_DT",
-    "FREQ_DT_MS",
-    "FREQ_N_PAIRS",
     "FREQ_RATES",
-    "F_CONTROL",
-    "F_MODE_CONTROL",
     "LEARNING",
     "MAP",
     "STDP",
     "STDP_DT_MS",
-    "STDP_DURATIONS",
     "STDP_DURATION_MS",
     "STP",
     "STP_DURATIONS",
-    "STP_RATES",
-    "TAU_D_CONTROL",
-    "TAU_F_CONTROL",
     "THRESHOLD",
-    "THR_DT_MS",
-    "THR_DURATION_MS",
-    "U_CONTROL",
     "VIEWS",
     "WINDOW_DT",
-    "WTAS_MAX_UNITS",
     "CircuitResult",
     "Control",
     "Experiment",
