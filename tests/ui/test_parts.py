@@ -127,3 +127,14 @@ def test_the_panel_composes_its_parts():
     p.show_file_row(False)
     assert p.files.widget.layout.display == "none"
     p.show_file_row(True)
+
+
+def test_a_fit_preset_goes_through_the_fit_panels_set_values():
+    from stpexplorer.ui.app.explorer import PANELS
+
+    p = PANELS["fit"]()
+    calls = []
+    p.set_values = lambda **v: (calls.append(v), type(p).set_values(p, **v))
+    name = p.presets[0]
+    p.preset_menu.value = name
+    assert calls and calls[0]["mystery"] and p.preset == name

@@ -38,8 +38,7 @@ _DELEGATED = {
 
 
 class Panel(W.VBox):
-    """One experiment's controls and figures, itself a widget (``W.VBox([STPPanel()])``,
-    ``display(panel)``). Built from ``EXPERIMENTS[key]``: one :class:`ControlWidget` per
+    """One experiment's controls and figures, itself a widget (``display(panel)``). Built from ``EXPERIMENTS[key]``: one :class:`ControlWidget` per
     control (grouped as the experiment's ``groups``), the header (``header``: preset menu and
     citation), the subclass's figures (:meth:`_build`), a status line and an error area
     (``messages``), the tool row (``pinning``, ``zoom``) and a file row (``files``). Every
@@ -62,6 +61,7 @@ class Panel(W.VBox):
     groups: list | None = None
     #: slider steps that differ from the Control's (e.g. a step below the model's dt)
     step_overrides: ClassVar[dict] = {}
+    _marks: ClassVar[dict] = {}  #: marks by name besides ``lines`` (scales, axes) that _plot_data sets
 
     def __init__(self, *, defer: bool = False, files: str = "auto", **values):
         """``values`` set controls (one simulation); ``defer=True`` builds the panel without
@@ -73,10 +73,9 @@ class Panel(W.VBox):
         self.state = PanelState()
         self.n_runs = 0
         self.sliders, self.lines, self.figures = {}, {}, {}
-        #: traces drawn as rows of a shared multi-line mark: name -> row (int or slice)
-        self.rows: dict = {}
+        self.rows: dict = {}  #: traces drawn as rows of a shared multi-line mark: name -> row (int or slice)
         self.exports: dict = {}  #: figure name -> its PNG/SVG exporter (:func:`~.export.install_export`)
-        self._last = None
+        self._last, self._preset_next = None, ""  # the control named last; the preset being loaded
         self._build_controls()
         self.header = Header(self.presets, self.state, on_pick=self.load_preset)
         self.messages = StatusArea(self.state)
@@ -106,7 +105,6 @@ class Panel(W.VBox):
                      doc='the message shown in the error area ("" when none)')
 
     widget = property(lambda self: self, doc="the panel itself (kept for code written before Panel was a widget)")
-
     @property
     def presets(self) -> list[str]:
         return self.experiment.presets
@@ -173,7 +171,17 @@ class Panel(W.VBox):
     def set_values(self, **values):
         """Set many controls at once and run one simulation. Raises ValueError (and shows
         it) for an unknown name or an out-of-range value; nothing changes then."""
-        self._apply(values, preset="")
+        try:
+            checked = {k: self.experiment.control(k).check(v) for k, v in values.items()}
+        except ValueError as e:
+            self._set_error(str(e))
+            raise
+        self.controls.set(checked)
+        if values:
+            self._last = list(values)[-1] if len(values) == 1 else None
+        preset = self._preset_next  # "" unless load_preset: custom values
+        self.state.set(preset=preset if preset in self.presets else "")  # once: the menu follows
+        self._update()
 
     def load_preset(self, name: str):
         """Apply preset ``name`` (every value it has for this panel) with one simulation;
@@ -183,20 +191,12 @@ class Panel(W.VBox):
         except ValueError as e:
             self._set_error(str(e))
             raise
-        self._apply(vals, preset=name)
-        self._last = None
-
-    def _apply(self, values: dict, *, preset: str):
+        self._preset_next = name  # through set_values (a subclass may act on its values): preset once
         try:
-            checked = {k: self.experiment.control(k).check(v) for k, v in values.items()}
-        except ValueError as e:
-            self._set_error(str(e))
-            raise
-        self.controls.set(checked)
-        if values:
-            self._last = list(values)[-1] if len(values) == 1 else None
-        self.state.set(preset=preset if preset in self.presets else "")  # once: the menu follows
-        self._update()
+            self.set_values(**vals)
+        finally:
+            self._preset_next = ""
+        self._last = None
 
     def _set_error(self, msg: str):
         self.state.set(error=msg)
@@ -255,7 +255,7 @@ class Panel(W.VBox):
             self._set_error(str(e) if isinstance(e, ValueError) else f"{type(e).__name__}: {e}")
             self._show_status(values, None)
             return False
-        marks = getattr(self, "_marks", {})
+        marks = self._marks
         apply_marks(lambda n: self.x if n == "_x" else (self.lines.get(n) or marks.get(n)), data)
         self.state.set(result=result, values=checked, error="")  # the pins' labels follow
         self._show_status(checked, result)
