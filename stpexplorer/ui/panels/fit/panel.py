@@ -2,7 +2,7 @@
 
 Data: a seeded **mystery synapse** (:mod:`stpexplorer.experiments.mystery`; hidden parameters, quantal noise;
 **Reveal** shows them) or a CSV from the visitor's computer (the file row's upload, parsed in
-memory, never a server path; long or wide format, see :mod:`stpexplorer.fit._csv`).
+memory, never a server path; long or wide format, see :mod:`stpexplorer.fit.read`).
 
 Figure ``stpx-fig-fit`` (time from each protocol's first spike): per-sweep amplitudes (small dots),
 mean ± SEM per spike (circles and bars) and the prediction W·u_n·x_n of the sliders (one line per
