@@ -15,9 +15,7 @@ run's time rows (empty where a pin has no sample at that time: another dt or win
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import ipywidgets as W
 import numpy as np
 from bqplot import Lines, Scatter
 
+from stpexplorer.experiments.io import columns_to_csv
 from stpexplorer.ui.parts.state import PanelState
 
 __all__ = ["GHOST_OPACITY", "MAX_PINS", "Pin", "Pins", "spike_table"]
@@ -238,12 +237,7 @@ class Pins:
                 out = np.full(t.shape, np.nan)
                 out[hit] = np.asarray(col, np.float64)[j[hit]]
                 cols[f"pin{p.number}_{name}"] = out
-        buf = io.StringIO()
-        wr = csv.writer(buf, lineterminator="\n")
-        wr.writerow(cols)
-        cells = [np.where(np.isnan(c.astype(np.float64)), "", np.char.mod("%.7g", c)) for c in cols.values()]
-        wr.writerows(zip(*cells))
-        return buf.getvalue()
+        return columns_to_csv(cols)  # the one result CSV format (experiments.io)
 
 
 def spike_table(live, pinned, max_spikes: int = 16) -> str:
