@@ -284,3 +284,24 @@ def test_wrong_answers_get_hints_not_answers(name, student_dir):
         hint = out.split("hint:", 1)[1]
         unknown = [n for n in NUMBER.findall(hint) if n.lstrip("+-") not in given]
         assert not unknown, f"{name} cell {i}: the hint shows numbers the student was not given {unknown}:\n{out}"
+
+
+def _markdown(name: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_stated_steady_state_numbers_are_the_models():
+    """Notebook 1 states x* and release* of its depressing synapse at 5 Hz, and notebook 4 the
+    x* its 30 Hz step starts from: each number equals the engine's steady state (3 digits)."""
+    import stpexplorer as sx
+
+    u, x, rel = (float(v) for v in sx.steady_state(sx.STPParams(U=0.5, tau_f=0.0, tau_d=800.0), 5.0))
+    nb1 = _markdown("01_short_term_plasticity.ipynb")
+    m = re.search(r"at 5 Hz, \$U = 0\.5\$, \$\\tau_d = 800\$ ms: \$x\^\* = ([\d.]+)\$, "
+                  r"\$\\text\{release\}\^\* = ([\d.]+)\$", nb1)
+    assert m, "notebook 1 no longer states x* and release* at 5 Hz"
+    assert float(m.group(1)) == pytest.approx(x, abs=5e-4) and float(m.group(2)) == pytest.approx(rel, abs=5e-4)
+    assert float(m.group(2)) == pytest.approx(0.5 * float(m.group(1)), abs=1e-3)  # release* = U x*, not x*
+    m4 = re.search(r"5 Hz steady state \(\$x\^\* \\approx ([\d.]+)\$", _markdown("04_synapse_lab.ipynb"))
+    assert m4 and float(m4.group(1)) == pytest.approx(x, abs=5e-3)

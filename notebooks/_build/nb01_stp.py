@@ -392,8 +392,12 @@ $$u^* = \frac{U}{1-(1-U)e^{-\Delta/\tau_f}}, \qquad
 `sx.steady_state(params, rate_hz)` evaluates these (elementwise on arrays). For a depressing
 synapse ($\tau_f=0$, $u^*=U$) and $\Delta \ll \tau_d$, expand $e^{-\Delta/\tau_d}\approx 1-\Delta/\tau_d$:
 
-$$\text{release}^* \approx \frac{\Delta/\tau_d}{U + \Delta/\tau_d} \approx \frac{1}{r\,\tau_d}
-  \quad\text{when}\quad r \gg r_\text{lim} = \frac{1}{U\tau_d}.$$
+$$x^* \approx \frac{\Delta/\tau_d}{U + \Delta/\tau_d}, \qquad
+  \text{release}^* = U x^* \approx \frac{U\,\Delta/\tau_d}{U + \Delta/\tau_d} \approx \frac{1}{r\,\tau_d}
+  \quad\text{when}\quad r \gg r_\text{lim} = \frac{1}{U\tau_d}$$
+
+(with $W = 1$; at 5 Hz, $U = 0.5$, $\tau_d = 800$ ms: $x^* = 0.362$, $\text{release}^* = 0.181$,
+the first approximation gives $0.333$ and $0.167$).
 
 Above the **limiting frequency** $r_\text{lim}$ ($= 2.5$ Hz here) the release per spike falls
 like $1/r$, so the release per *second*, $r\cdot\text{release}^*$, saturates at $1/\tau_d$:

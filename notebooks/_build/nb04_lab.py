@@ -120,7 +120,8 @@ finish("time (ms)", "post rate (Hz)")
 """),
 md(r"""
 * Through **depressing** synapses the rate step produces a large *transient*: the first spikes
-  at 30 Hz find full resources, then $x$ drops and the current settles only slightly above
+  at 30 Hz find the resources of the 5 Hz steady state ($x^* \approx 0.36$, far more than the
+  30 Hz one), then $x$ drops and the current settles only slightly above
   baseline — 30 Hz is far above $r_\text{lim} = 1/(U\tau_d) = 2.5$ Hz, where the release per
   second hardly depends on rate (notebook 1). The neuron signals the *change*.
 * Through **facilitating** synapses the current *builds up* over a few hundred ms as $u$
