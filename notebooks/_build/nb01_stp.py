@@ -6,7 +6,7 @@ CELLS = [
 md(r"""
 # 1 · Short-term plasticity: the Tsodyks–Markram model
 
-*stpexplorer course, notebook 1 of 4.*
+*stpexplorer course, notebook 1 of 5.*
 
 A synapse is not a fixed number. When a presynaptic neuron fires a burst, the response to
 each spike depends on the spikes before it: at some synapses the responses shrink

@@ -6,7 +6,7 @@ CELLS = [
 md(r"""
 # 2 · Adaptive thresholds: homeostasis and spike-frequency adaptation
 
-*stpexplorer course, notebook 2 of 4.*
+*stpexplorer course, notebook 2 of 5.*
 
 Notebook 1 was about synapses changing with use. Neurons change too: a neuron that has just
 fired a lot becomes harder to excite. A **threshold that rises with every spike and relaxes

@@ -6,7 +6,7 @@ CELLS = [
 md(r"""
 # 3 · Spike-timing-dependent plasticity (STDP)
 
-*stpexplorer course, notebook 3 of 4.*
+*stpexplorer course, notebook 3 of 5.*
 
 Short-term plasticity (notebook 1) fades within a second. Long-term changes of synaptic
 strength depend on the **relative timing** of pre- and postsynaptic spikes: in hippocampal

@@ -6,7 +6,7 @@ CELLS = [
 md(r"""
 # 4 · The synapse lab: short-term plasticity, adaptive thresholds and STDP together
 
-*stpexplorer course, notebook 4 of 4.*
+*stpexplorer course, notebook 4 of 5.*
 
 The first three notebooks studied each mechanism alone. In a real circuit they act at once
 and on different time scales: short-term plasticity reshapes every spike train within tens of
@@ -381,6 +381,9 @@ md(r"""
 * STDP strengthens inputs whose spikes make the neuron fire. Short-term plasticity decides
   which spikes those are, so with depressing synapses low-rate inputs win and with facilitating
   synapses high-rate inputs win — predicted by comparing $\text{release}^*$ at the two rates.
+
+**Next:** notebook 5 (`05_fitting.ipynb`) goes from these models to recordings: it fits
+$U$, $\tau_f$ and $\tau_d$ to measured amplitude trains.
 
 ### References
 

@@ -6,7 +6,7 @@ CELLS = [
 md(r"""
 # 5 · Fitting short-term plasticity to recordings
 
-*stpexplorer course, notebook 5.*
+*stpexplorer course, notebook 5 of 5.*
 
 Notebooks 1–4 went from parameters to responses. An experimenter goes the other way: she
 records the amplitudes of the postsynaptic responses to a few spike trains and asks which
