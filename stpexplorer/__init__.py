@@ -1,7 +1,7 @@
 """stpexplorer: interactive explorer of short-term plasticity, adaptive thresholds and STDP.
 
-The engine (``stpexplorer.engine``, pure JAX) and the fit (``stpexplorer.fit``) are
-re-exported here. The widget panels (``Explorer`` and one panel class per entry of the
+The engine (``stpexplorer.engine``, pure JAX), the fit (``stpexplorer.fit``) and the
+recordings (``stpexplorer.recordings``: ``Recording``, ``read_recording``) are re-exported here. The widget panels (``Explorer`` and one panel class per entry of the
 registry, :data:`stpexplorer.experiments.EXPERIMENTS`) are imported when first used, so
 scripts using only the engine never import ipywidgets or bqplot.
 """
@@ -9,9 +9,18 @@ scripts using only the engine never import ipywidgets or bqplot.
 from stpexplorer.engine import *  # noqa: F401,F403
 from stpexplorer.engine import __all__ as _engine_all
 from stpexplorer.experiments import EXPERIMENTS as _EXPERIMENTS
-from stpexplorer.fit import AmplitudeData, FitResult, connections_from_csv, fit_many, fit_stp, synthetic_amplitudes
+from stpexplorer.fit import (
+    AmplitudeData,
+    FitResult,
+    connections_from_csv,
+    fit_many,
+    fit_stp,
+    synthetic_amplitudes,
+)
+from stpexplorer.recordings import Recording, read_recording
 
-_FIT_NAMES = ("AmplitudeData", "FitResult", "connections_from_csv", "fit_many", "fit_stp", "synthetic_amplitudes")
+_FIT_NAMES = ("AmplitudeData", "FitResult", "connections_from_csv", "fit_many", "fit_stp", "synthetic_amplitudes",
+              "Recording", "read_recording")
 
 __version__ = "0.1.0"
 

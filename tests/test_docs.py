@@ -46,14 +46,15 @@ def test_ui_contract_table_lists_the_registry():
 LAYERS = {
     "engine": set(),
     "fit": {"engine"},
-    "experiments": {"engine", "fit"},
+    "recordings": {"engine", "fit"},
+    "experiments": {"engine", "fit", "recordings"},
     "ui.plot": set(),
     "ui.parts": {"engine", "experiments", "ui.plot"},
-    "ui.panels": {"engine", "experiments", "fit", "ui.parts", "ui.plot"},
+    "ui.panels": {"engine", "experiments", "fit", "recordings", "ui.parts", "ui.plot"},
     "ui.app": {"engine", "experiments", "ui.parts", "ui.panels", "ui.plot"},
     "ui": {"experiments", "ui.app", "ui.parts", "ui.panels", "ui.plot"},
-    "cli": {"experiments", "fit", "bench"},
-    "bench": {"engine", "fit", "experiments", "ui", "ui.app", "ui.parts", "ui.panels", "ui.plot", "cli"},
+    "cli": {"experiments", "fit", "recordings", "bench"},
+    "bench": {"engine", "fit", "recordings", "experiments", "ui", "ui.app", "ui.parts", "ui.panels", "ui.plot", "cli"},
 }
 
 

@@ -21,11 +21,17 @@ __all__ = ["AmplitudeData", "Protocol", "LONG", "connections_from_csv", "connect
 
 @dataclass(frozen=True, eq=False)
 class Protocol:
-    """One protocol: ``isi_ms`` (n_spikes,) in ms, ``amplitudes`` (n_sweeps, n_spikes), NaN = missing."""
+    """One protocol: ``isi_ms`` (n_spikes,) in ms, ``amplitudes`` (n_sweeps, n_spikes), NaN = missing.
+
+    Amplitudes measured from a recording also carry ``noise_sd`` (the baseline noise before
+    each response) and ``failures`` (True where the response is below the stated multiple of
+    it), both (n_sweeps, n_spikes); None otherwise."""
 
     name: str
     isi_ms: np.ndarray
     amplitudes: np.ndarray
+    noise_sd: np.ndarray | None = None
+    failures: np.ndarray | None = None
 
     @property
     def times_ms(self) -> np.ndarray:
@@ -70,7 +76,8 @@ def _protocol(name, isi, amps) -> Protocol:
 
 @dataclass(frozen=True, eq=False)
 class AmplitudeData:
-    """Amplitude trains of one connection: a tuple of :class:`Protocol` (at least one).
+    """Amplitude trains of one connection: a tuple of :class:`Protocol` (at least one), and
+    optionally their ``source``, ``units`` and the ``measurement`` that made them from a recording.
 
     >>> d = AmplitudeData.from_dict({"20 Hz": ([0, 50, 50], [[1.0, 0.7, 0.6], [1.1, 0.8, float("nan")]])})
     >>> d["20 Hz"].amplitudes.shape
@@ -78,6 +85,11 @@ class AmplitudeData:
     """
 
     protocols: tuple[Protocol, ...]
+    #: where the amplitudes came from (a file name) and their units, "" when not known
+    source: str = ""
+    units: str = ""
+    #: how they were measured from a recording (a :class:`stpexplorer.recordings.Measurement`), or None
+    measurement: object = None
 
     def __post_init__(self):
         if len(self.protocols) == 0:
