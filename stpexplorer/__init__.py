@@ -1,8 +1,8 @@
 """stpexplorer: interactive explorer of short-term plasticity, adaptive thresholds and STDP.
 
 The engine (``stpexplorer.engine``, pure JAX), the fit (``stpexplorer.fit``) and the
-recordings (``stpexplorer.recordings``: ``Recording``, ``read_recording``) are re-exported here. The widget panels (``Explorer`` and one panel class per entry of the
-registry, :data:`stpexplorer.experiments.EXPERIMENTS`) are imported when first used, so
+recordings (``stpexplorer.recordings``: ``Recording``, ``read_recording``) are re-exported
+here. The widget panels (``Explorer`` and one panel class per entry of the registry, :data:`stpexplorer.experiments.EXPERIMENTS`) are imported when first used, so
 scripts using only the engine never import ipywidgets or bqplot.
 """
 

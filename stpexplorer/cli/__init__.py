@@ -1,8 +1,9 @@
-"""Command line entry point: ``stpexplorer [lab|app|simulate|fit|bench]``.
+"""Command line entry point: ``stpexplorer [lab|app|simulate|amplitudes|fit|bench]``.
 
 * ``stpexplorer`` / ``stpexplorer lab``  JupyterLab on the explorer notebook (:mod:`.servers`)
 * ``stpexplorer app``                   the Explorer as a Voila dashboard (:mod:`.servers`)
 * ``stpexplorer simulate``              one experiment of the registry as CSV or JSON (:mod:`.simulate`)
+* ``stpexplorer amplitudes``            measure amplitudes in an ABF/NWB recording (:mod:`.amplitudes`)
 * ``stpexplorer fit``                   fit short-term plasticity to recorded trains (:mod:`.fit`)
 * ``stpexplorer bench``                 the engine benchmark table (:mod:`.bench`)
 
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from stpexplorer.cli import bench, fit, servers, simulate
+from stpexplorer.cli import amplitudes, bench, fit, servers, simulate
 from stpexplorer.cli.bench import cmd_bench
 from stpexplorer.cli.notebook import NOTEBOOK_NAME, ensure_notebook, packaged_notebook
 from stpexplorer.cli.ports import (
@@ -84,7 +85,7 @@ __all__ = [
     "write_result",
 ]
 
-SUBCOMMANDS = ("lab", "app", "simulate", "fit", "bench")
+SUBCOMMANDS = ("lab", "app", "simulate", "amplitudes", "fit", "bench")
 
 
 def _version() -> str:
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(SUBCOMMANDS) + "}")
     servers.add_parsers(sub)
     simulate.add_parser(sub)
+    amplitudes.add_parser(sub)
     fit.add_parser(sub)
     bench.add_parser(sub)
     return parser

@@ -1,4 +1,9 @@
-"""``stpexplorer fit DATA.csv``: fit short-term plasticity to recorded amplitude trains.
+"""``stpexplorer fit DATA.csv|RECORDING.abf|RECORDING.nwb``: fit short-term plasticity to
+recorded amplitude trains.
+
+A recording (``.abf``, ``.nwb``) is measured first, as ``stpexplorer amplitudes`` does (the same
+options: ``--method``, ``--stimuli``, ...). A file of one connection (a recording, or a CSV
+without a ``connection`` column) is named after its file in the output.
 
 The CSV is in long format (protocol, sweep, spike, isi_ms, amplitude) or wide format (see
 :mod:`stpexplorer.fit._data`). With a ``connection`` column every connection is fitted, all in
@@ -18,13 +23,21 @@ import sys
 import time
 from pathlib import Path
 
+from stpexplorer.cli.amplitudes import (
+    RECORDING_EXTENSIONS,
+    add_measure_options,
+    measure,
+)
+
 PARAMS = ("U", "f", "tau_f", "tau_d", "W")
 
 
 def add_parser(sub) -> None:
     """Register the ``fit`` subcommand on an argparse subparsers object."""
-    p = sub.add_parser("fit", help="fit short-term plasticity to amplitude trains in a CSV (one row per connection)")
-    p.add_argument("data", metavar="DATA.csv", help="long- or wide-format CSV; a 'connection' column fits many")
+    p = sub.add_parser("fit", help="fit short-term plasticity to amplitude trains in a CSV, or to an ABF/NWB "
+                                   "recording (one row per connection)")
+    p.add_argument("data", metavar="DATA.csv|RECORDING",
+                   help="long- or wide-format CSV (a 'connection' column fits many), or an .abf/.nwb recording")
     p.add_argument("--model", choices=("tm", "etm"), default="tm",
                    help="tm: U, tau_f, tau_d, W (f = U); etm: f free too (default tm)")
     p.add_argument("--boot", type=int, default=200, metavar="N", help="bootstrap replicates for the intervals (default 200)")
@@ -36,6 +49,7 @@ def add_parser(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the design and the bootstrap (default 0)")
     p.add_argument("--chunk", type=int, default=200, metavar="N", help="connections per batched call (default 200)")
     p.add_argument("--out", metavar="FILE", help="fit.json (JSON) or fit.csv (CSV); default: CSV on stdout")
+    add_measure_options(p)
     p.set_defaults(func=cmd_fit)
 
 
@@ -110,12 +124,19 @@ def cmd_fit(args: argparse.Namespace) -> int:
 
     try:
         fixed = _fixed(args.fix)
-        conns = connections_from_csv(args.data)
+        name = Path(args.data).stem
+        if Path(args.data).suffix.lower() in RECORDING_EXTENSIONS:
+            args.recording = args.data
+            conns = {name: measure(args)[1]}
+        else:
+            conns = connections_from_csv(args.data)
+            if list(conns) == [""]:
+                conns = {name: conns[""]}
         bar = ProgressBar(sys.stderr)
         results = fit_many(conns, model=args.model, fixed=fixed, n_starts=args.starts, n_boot=args.boot,
                            seed=args.seed, weights=args.weights, chunk=args.chunk, progress=bar.connections,
                            stage_progress=bar.stage)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, ImportError) as exc:
         print(f"stpexplorer fit: {exc}", file=sys.stderr)
         return 1
     if args.out and Path(args.out).suffix.lower() == ".json":

@@ -9,6 +9,8 @@ CSV files: see :mod:`stpexplorer.fit.read` (long and wide format; nothing in a f
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -152,6 +154,15 @@ class AmplitudeData:
         import pandas as pd  # optional dependency: only this method needs pandas
 
         return pd.DataFrame(self.to_records(), columns=list(LONG))
+
+    def to_csv_text(self) -> str:
+        """The long-format CSV (``protocol, sweep, spike, isi_ms, amplitude``) that
+        :meth:`from_csv` reads back; missing values skipped."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(LONG)
+        w.writerows((p, s, k, f"{isi:.17g}", f"{a:.17g}") for p, s, k, isi, a in self.to_records())
+        return buf.getvalue()
 
     def to_records(self) -> list[tuple]:
         """Long-format rows ``(protocol, sweep, spike, isi_ms, amplitude)``; missing values skipped."""

@@ -90,28 +90,35 @@ class Recording:
         return cls(y, dt, str(units), names, MappingProxyType(stim), MappingProxyType(dict(meta or {})))
 
     @classmethod
-    def from_abf(cls, path, *, channel=0, stimulus_channel=None, name=None) -> Recording:
+    def from_abf(cls, path, *, channel=0, stimulus_channel=None, name=None, stimuli_ms=None) -> Recording:
         """An Axon ABF file (a path, or its bytes) read with pyabf; stimulus times from
-        ``stimulus_channel``, the protocol's command waveform or digital outputs, otherwise
-        detected from the artefacts."""
+        ``stimuli_ms`` when given, else ``stimulus_channel``, the protocol's command waveform or
+        digital outputs, otherwise detected from the artefacts. ``name`` names bytes."""
         # optional dependency: pyabf, the recordings extra, is imported by the reader
         from stpexplorer.recordings.abf import read_abf
 
-        return cls._from_raw(read_abf(path, channel=channel, stimulus_channel=stimulus_channel, name=name))
+        return cls._from_raw(read_abf(path, channel=channel, stimulus_channel=stimulus_channel, name=name),
+                             stimuli_ms)
 
     @classmethod
-    def from_nwb(cls, path, *, electrode=None, name=None) -> Recording:
-        """An NWB file's intracellular recordings (a path, or its bytes) read with pynwb."""
+    def from_nwb(cls, path, *, electrode=None, name=None, stimuli_ms=None) -> Recording:
+        """An NWB file's intracellular recordings (a path, or its bytes) read with pynwb;
+        stimulus times from ``stimuli_ms`` when given, else the presynaptic stimulus series of
+        the same simultaneous recording, otherwise detected from the artefacts."""
         # optional dependency: pynwb, the recordings extra, is imported by the reader
         from stpexplorer.recordings.nwb import read_nwb
 
-        return cls._from_raw(read_nwb(path, electrode=electrode, name=name))
+        return cls._from_raw(read_nwb(path, electrode=electrode, name=name), stimuli_ms)
 
     @classmethod
-    def _from_raw(cls, raw: dict) -> Recording:
+    def _from_raw(cls, raw: dict, stimuli_ms=None) -> Recording:
         meta = dict(raw.get("meta", {}))
         rec = cls.from_arrays(raw["sweeps"], raw["dt_ms"], units=raw.get("units", ""), protocol=raw["protocol"],
                               stimuli_ms=raw.get("stimuli_ms") or None, meta=meta)
+        if stimuli_ms is not None:
+            rec = rec.with_stimuli(stimuli_ms)
+            meta["stimulus_source"] = "given"
+            rec = replace(rec, meta=MappingProxyType(meta))
         missing = [p for p in rec.protocols if p not in rec.stimuli_ms]
         if missing:
             found = rec.detect_stimuli()
