@@ -262,7 +262,7 @@ class Recording:
                                   baseline_ms=baseline, blank_ms=blank, smooth_ms=smooth_ms)
         i0 = int(round(t[0] / self.dt_ms))
         lo = max(0, i0 + int(round(baseline[0] / self.dt_ms)))
-        mean = sign * np.nanmean(y, axis=0)
-        mean = mean - np.nanmean(mean[lo:max(lo + 1, i0 + int(round(baseline[1] / self.dt_ms)))])
+        base = sign * np.nanmean(y[:, lo:max(lo + 1, i0 + int(round(baseline[1] / self.dt_ms)))])
         start = int(round(np.nanmedian(pk[:, -1]) / self.dt_ms)) if np.any(np.isfinite(pk[:, -1])) else i0
-        return fit_decay(mean[start:start + int(round(500.0 / self.dt_ms))], self.dt_ms)
+        decay = sign * np.nanmean(y[:, start:start + int(round(500.0 / self.dt_ms))], axis=0) - base
+        return fit_decay(decay, self.dt_ms)

@@ -96,7 +96,11 @@ def fit_decay(r: np.ndarray, dt_ms: float) -> tuple[tuple[float, ...], str]:
     n = r.size
     if n < 8:
         raise ValueError(f"tau_ms: the decay after the last stimulus is {n} samples long; give tau_ms")
-    s = np.arange(n) * dt_ms
+    f = -(-n // 2000)  # averaged in bins of f samples: at most 2,000 points (a few ms to fit)
+    if f > 1:
+        n = n // f
+        r = r[:n * f].reshape(n, f).mean(axis=1)
+    s = (np.arange(n) * f + (f - 1) / 2) * dt_ms
     e = np.exp(-s[None, :] / _TAU_GRID[:, None])  # (G, n)
     # one exponential: c = <e, r>/<e, e> for every τ of the grid
     ee = np.einsum("gn,gn->g", e, e)
@@ -138,12 +142,17 @@ def measure_sweeps(y: np.ndarray, dt_ms: float, times_ms: np.ndarray, *, method:
 
     Returns ``(amplitudes, noise_sd, peaks_ms)``, each (n_sweeps, n_spikes); NaN where a window
     leaves the sweep or holds a missing sample."""
-    y = np.asarray(y, dtype=np.float64)
-    n_s, n_t = y.shape
     idx = np.round(np.asarray(times_ms) / dt_ms).astype(np.int64)
     w0, w1 = _index(window_ms[0], dt_ms), max(_index(window_ms[1], dt_ms), _index(window_ms[0], dt_ms))
     b0, b1 = _index(baseline_ms[0], dt_ms), _index(baseline_ms[1], dt_ms)
     b1 = max(b1, b0 + 2)
+    # only the samples the windows, the blank and the smoothing reach (a 10 s sweep, a 0.5 s train)
+    reach = _index(smooth_ms, dt_ms) + 2
+    lo = max(0, int(idx.min()) + min(b0, w0, _index(blank_ms[0], dt_ms)) - reach)
+    hi = min(np.shape(y)[1], int(idx.max()) + max(w1, _index(blank_ms[1], dt_ms)) + reach + 1)
+    y = np.asarray(y, dtype=np.float64)[:, lo:hi]
+    idx = idx - lo
+    n_s, n_t = y.shape
     wins = idx[:, None] + np.arange(w0, w1 + 1)[None, :]  # (K, W)
     bases = idx[:, None] + np.arange(b0, b1)[None, :]  # (K, B)
     inside = (wins.min(1) >= 0) & (wins.max(1) < n_t) & (bases.min(1) >= 0) & (bases.max(1) < n_t)
@@ -165,7 +174,7 @@ def measure_sweeps(y: np.ndarray, dt_ms: float, times_ms: np.ndarray, *, method:
         win = win - _tails(r, dt_ms, idx, wins, b1, taus)
     arg = np.argmax(np.nan_to_num(win, nan=-np.inf), axis=2)
     amps = np.take_along_axis(win, arg[..., None], axis=2)[..., 0]
-    peaks = (idx[None, :] + w0 + arg) * dt_ms
+    peaks = (idx[None, :] + lo + w0 + arg) * dt_ms
     bad = ~inside[None, :] | ~np.isfinite(amps) | ~np.isfinite(noise)
     amps, noise, peaks = (np.where(bad, np.nan, a) for a in (amps, noise, peaks))
     return amps, noise, peaks
@@ -185,6 +194,19 @@ def _blank(y, idx, lo, hi) -> np.ndarray:
     return y
 
 
+def _least_squares(basis: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Coefficients (S, m) of ``basis`` (L, m), m = 1 or 2, fitted to each of ``rows`` (S, L):
+    the normal equations solved in closed form (LAPACK's threads cost more than the solve)."""
+    g = np.einsum("lm,ln->mn", basis, basis)
+    b = np.einsum("lm,sl->sm", basis, rows)
+    if basis.shape[1] == 1:
+        return b / max(g[0, 0], 1e-300)
+    det = g[0, 0] * g[1, 1] - g[0, 1] ** 2
+    if not abs(det) > 1e-12 * g[0, 0] * g[1, 1]:
+        return np.stack([b[:, 0] / max(g[0, 0], 1e-300), np.zeros(len(b))], 1)
+    return np.stack([(g[1, 1] * b[:, 0] - g[0, 1] * b[:, 1]) / det, (g[0, 0] * b[:, 1] - g[0, 1] * b[:, 0]) / det], 1)
+
+
 def _tails(r, dt_ms, idx, wins, b1, taus) -> np.ndarray:
     """The extrapolated decay of the preceding responses under each window, (S, K, W)."""
     n_s, n_t = r.shape
@@ -202,6 +224,6 @@ def _tails(r, dt_ms, idx, wins, b1, taus) -> np.ndarray:
             continue
         s_fit = (np.arange(start, stop) - idx[k]) * dt_ms
         basis = _exp_basis(s_fit, taus)
-        coef, *_ = np.linalg.lstsq(basis, np.nan_to_num(r[:, start:stop]).T, rcond=None)  # (m, S)
-        out[:, k, :] = (_exp_basis((wins[k] - idx[k]) * dt_ms, taus) @ coef).T
+        coef = _least_squares(basis, np.nan_to_num(r[:, start:stop]))  # (S, m)
+        out[:, k, :] = np.einsum("wm,sm->sw", _exp_basis((wins[k] - idx[k]) * dt_ms, taus), coef)
     return out
