@@ -164,7 +164,10 @@ def run_isolated(func: str, *, name: str, payload: bytes | None = None, timeout_
             raise ValueError(f"{name}: reading the file took longer than {timeout_s:g} s (corrupt, or too "
                              "complex)") from None
         except (EOFError, OSError, ValueError):  # the worker died mid-read: the file crashed it
-            code = proc.poll()
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
             _kill()
             raise ValueError(f"{name}: corrupt file: the reader crashed on it (exit code {code})") from None
     if answer["ok"]:

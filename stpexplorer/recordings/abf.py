@@ -163,7 +163,7 @@ def _extract(pyabf, abf, fname, channel, stimulus_channel) -> dict:
                        f"{', '.join(f'{i}: {n!r}' for i, n in enumerate(abf.adcNames))})")
     sweeps = _sweeps(abf, channel)
     dt_ms = _dt_ms(abf)
-    units = str(abf.adcUnits[channel]).strip()
+    units = str(abf.adcUnits[channel]).replace("\x00", "").strip()
     units = "" if units == "?" else units
     proto = str(getattr(abf, "protocol", "") or "")
     base = proto if proto and proto != "None" else Path(fname).stem
