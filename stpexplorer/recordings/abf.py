@@ -181,7 +181,9 @@ def _extract(pyabf, abf, fname, channel, stimulus_channel) -> dict:
     low = units.lower()
     clamp = "voltage" if low in ("pa", "na", "ua", "µa", "a", "fa") else "current" if low in ("mv", "v", "uv", "µv") else ""
     return {"sweeps": sweeps, "dt_ms": dt_ms, "units": units, "protocol": protocol, "stimuli_ms": stimuli,
-            "meta": {"file": fname, "channel": int(channel), "clamp": clamp, "stimulus_source": src}}
+            "meta": {"file": fname, "channel": int(channel), "clamp": clamp, "stimulus_source": src,
+                     "channels": [f"{i}: {str(n).strip()} ({str(u).replace(chr(0), '').strip()})"
+                                  for i, (n, u) in enumerate(zip(abf.adcNames, abf.adcUnits))]}}
 
 
 def _sweeps(abf, channel) -> np.ndarray:

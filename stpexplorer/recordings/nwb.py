@@ -247,7 +247,8 @@ def _extract(nwb, fname, electrode) -> dict:
              else {"pA": "voltage", "mV": "current"}.get(units, ""))
     src = ", ".join(dict.fromkeys(sources)) if stimuli else ""
     return {"sweeps": sweeps, "dt_ms": float(dt_ms), "units": units, "protocol": protocol, "stimuli_ms": stimuli,
-            "meta": {"file": fname, "channel": chosen, "electrode": chosen, "clamp": clamp, "stimulus_source": src}}
+            "meta": {"file": fname, "channel": chosen, "electrode": chosen, "clamp": clamp, "stimulus_source": src,
+                     "electrodes": list(dict.fromkeys(r["electrode"] for r in records if r["response"] is not None))}}
 
 
 def _series(ts, start, count):

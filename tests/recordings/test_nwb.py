@@ -99,7 +99,7 @@ def test_round_trip_units_protocols_and_presynaptic_pulses(pair):
     for proto, edges in PULSES.items():
         np.testing.assert_allclose(r["stimuli_ms"][proto], edges * 0.05, atol=0.05 + 1e-12)
     assert r["meta"] == {"file": "pair.nwb", "channel": "post", "electrode": "post", "clamp": "voltage",
-                         "stimulus_source": "stimulus of electrode pre"}
+                         "stimulus_source": "stimulus of electrode pre", "electrodes": ["pre", "post"]}
     assert read_nwb(pair, electrode=1)["meta"]["electrode"] == "post"
     v = read_nwb(pair, electrode="pre", name="cell")
     assert v["units"] == "mV" and v["meta"]["clamp"] == "current" and v["meta"]["file"] == "cell"

@@ -20,8 +20,8 @@ import numpy as np
 from bqplot import Scatter
 
 from stpexplorer.fit import loss_landscape
-from stpexplorer.ui.plot.heatmap import HeatMapView
 from stpexplorer.ui.plot.colors import COLORS
+from stpexplorer.ui.plot.heatmap import HeatMapView
 
 __all__ = ["LABEL", "LandscapeView"]
 

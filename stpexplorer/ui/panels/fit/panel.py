@@ -1,47 +1,43 @@
-"""Fit panel: amplitude trains (a mystery synapse or an uploaded CSV) against the TM prediction.
+"""Fit panel: amplitude trains (a mystery synapse, an uploaded CSV or a measured recording)
+against the TM prediction. Views (``stpx-fit-views``): "Fit" and "Recording"
+(:class:`~stpexplorer.ui.panels.fit.recording.RecordingView`, ``.recording``: ABF/NWB sweeps
+measured into amplitudes; **Use these amplitudes** fits them here, :meth:`FitPanel.use_data`).
+Data: a seeded **mystery synapse** (:mod:`stpexplorer.experiments.mystery`; **Reveal** shows its
+hidden parameters), a CSV from the visitor's computer (parsed in memory, never a server path;
+:mod:`stpexplorer.fit.read`) or a recording's amplitudes.
 
-Data: a seeded **mystery synapse** (:mod:`stpexplorer.experiments.mystery`; hidden parameters, quantal noise;
-**Reveal** shows them) or a CSV from the visitor's computer (the file row's upload, parsed in
-memory, never a server path; long or wide format, see :mod:`stpexplorer.fit.read`).
+Figure ``stpx-fig-fit`` (time from each protocol's first spike): per-sweep amplitudes (dots),
+mean ± SEM per spike and the sliders' prediction W·u_n·x_n (a line per protocol, colours as in
+the legend under it); the status line shows the sliders' SSE over every observation, live.
+Figure ``stpx-fig-landscape``: the SSE over two chosen parameters around the sliders (or the
+fit), recomputed at every move without recompiling (:mod:`.landscape`).
 
-Figure ``stpx-fig-fit`` (time from each protocol's first spike): per-sweep amplitudes (small dots),
-mean ± SEM per spike (circles and bars) and the prediction W·u_n·x_n of the sliders (one line per
-protocol, colours as in the legend under the figure). The status line shows the SSE of the sliders
-over every observation, live.
-
-Figure ``stpx-fig-landscape``: the SSE on a grid over two chosen parameters around the sliders
-(or the fit), recomputed at every move without recompiling (:mod:`._fit_landscape`).
-
-**Fit** runs :func:`~stpexplorer.fit.fit_stp` in the background (:mod:`._fit_job`; model "tm",
-or "etm" when f is free; 32 starts and ``N_BOOT`` = 40 bootstrap refits: about 0.02 s once
-compiled, a few seconds for the first fit of a data shape) with a progress bar and **Cancel**;
-the sliders keep working meanwhile. When it is done the sliders move to the estimate, rounded to
-what their readouts show (so the number read is the number simulated), and the table shows the
-95 % intervals. An uploaded CSV is fitted at once (:meth:`FitPanel.fit`), so its sliders start at
-the fit. Downloads: **Save JSON** gives the sliders and the fit (``FitResult.to_dict()`` under
-``"fit"``), **Export CSV** per-spike means, SEMs and the sliders' and the fit's predictions.
+**Fit** runs :func:`~stpexplorer.fit.fit_stp` in the background (:mod:`.job`; "tm", or "etm"
+when f is free; 32 starts, ``N_BOOT`` = 40 bootstrap refits: 0.02 s once compiled) with a
+progress bar and **Cancel**; the sliders keep working meanwhile. Then the sliders move to the
+estimate, rounded to what their readouts show, and the table shows the 95 % intervals. New data
+(CSV, recording) is fitted at once. **Save JSON** gives the sliders and the fit
+(``FitResult.to_dict()`` under ``"fit"``), **Export CSV** per-spike means, SEMs, predictions.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import html
-import json
 from typing import ClassVar
 
 import ipywidgets as W
-import numpy as np
-from bqplot import LinearScale, Scatter
 
 from stpexplorer.experiments import dump_json, simulate_fit
-from stpexplorer.fit import fit_stp
 from stpexplorer.experiments.mystery import data_from_csv_text, hidden_params, mystery_data
+from stpexplorer.fit import fit_stp
+from stpexplorer.ui.panels.fit.figure import fit_figure
 from stpexplorer.ui.panels.fit.job import FitRunner
 from stpexplorer.ui.panels.fit.landscape import LandscapeView
-from stpexplorer.ui.panels.fit.views import plot_data, predictions_csv, slider_values, table_html
-from stpexplorer.ui.plot.marks import fig, lines, x_axis, y_axis
+from stpexplorer.ui.panels.fit.recording import RecordingView
+from stpexplorer.ui.panels.fit.views import fit_json, plot_data, predictions_csv, slider_values, table_html
 from stpexplorer.ui.parts.panel import Panel
-from stpexplorer.ui.plot.colors import CYCLE
+from stpexplorer.ui.parts.tabs import LazyTab
 
 __all__ = ["FitPanel"]
 
@@ -76,6 +72,13 @@ class FitPanel(Panel):
         up.tooltip = "amplitude trains (CSV, long or wide format) or a parameter file (JSON)"
         self.files.offer_json = lambda: self.files.offer("fit-result.json", self._json_text(), "application/json")
         self.files.offer_csv = lambda: self.files.offer("fit-predictions.csv", self._csv_text(), "text/csv")
+        self.recording = RecordingView(self._use_recording)
+        style, *rest = self.children
+        self.views = LazyTab([W.VBox(rest, layout=W.Layout(width="100%")), self.recording.widget],
+                             ["Fit", "Recording"], layout=W.Layout(width="100%"),
+                             on_show=lambda i: i == 1 and self.recording.ensure_loaded())
+        self.views.add_class("stpx-fit-views")
+        self.children = [style, self.views]
 
     # the experiment's simulation, on this panel's data (an upload) when there is one
     @property
@@ -94,19 +97,9 @@ class FitPanel(Panel):
 
     # -------------------------------------------------------------- widgets
     def _build(self):
-        y = LinearScale(min=0.0)
-        L = self.lines
-        L["prediction"] = lines(self.x, y, color=list(CYCLE[:3]), width=2)
-        L["sem"] = lines(self.x, y, color=list(CYCLE[:3]), width=1.5)
-        L["sweeps"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": self.x, "y": y},
-                              colors=[CYCLE[0]], default_size=8, opacities=[0.35])
-        L["mean"] = Scatter(x=np.zeros(1, np.float32), y=np.zeros(1, np.float32), scales={"x": self.x, "y": y},
-                            colors=[CYCLE[0]], default_size=40, stroke="white")
-        self._y = y
-        self._x_axis, self._y_axis = x_axis(self.x, "time from the first spike (ms)"), y_axis(y, "amplitude (data units)")
-        f = fig("fit", [L["prediction"], L["sem"], L["sweeps"], L["mean"]],
-                [self._x_axis, self._y_axis],
-                title="Amplitudes and the model's prediction", height=320)
+        marks, f = fit_figure(self.x)
+        self._y, self._x_axis, self._y_axis = marks.pop("_y"), *f.axes
+        self.lines.update(marks)
         self.figures["fit"] = f
         self._legend = W.HTML("")
         self._legend.add_class("stpx-fit-legend")
@@ -171,10 +164,14 @@ class FitPanel(Panel):
         if text.lstrip().startswith("{"):
             return super()._load_text(text, source)
         try:
-            data = data_from_csv_text(text, source)
+            return self.use_data(data_from_csv_text(text, source), source)
         except ValueError as e:
             self._set_error(str(e))
             return None
+
+    def use_data(self, data, source: str):
+        """Show ``data`` (an AmplitudeData; ``source`` names it in the status line) and fit it at
+        once; if it cannot be fitted, ValueError and what was shown stays."""
         old = (self._data, self._source, self.fit_result, self._fit_notes)
         self._data, self._source = data, source
         self._forget_fit()
@@ -182,9 +179,12 @@ class FitPanel(Panel):
             self.fit()
         except Exception as e:  # noqa: BLE001 - the data could not be fitted: keep what was shown
             self._data, self._source, self.fit_result, self._fit_notes = old
-            self._set_error(f"{source}: the fit failed: {e}")
-            return None
+            raise ValueError(f"{source}: the fit failed: {e}") from e
         return data
+
+    def _use_recording(self, data, source):
+        self.use_data(data, source)
+        self.views.selected_index = 0
 
     # -------------------------------------------------------------- fit and reveal
     def _model(self) -> str:
@@ -288,10 +288,8 @@ class FitPanel(Panel):
 
     # -------------------------------------------------------------- files
     def _json_text(self) -> str:
-        doc = json.loads(dump_json(self.experiment, self.values or self._read_values()))
-        doc["fit"] = self.fit_result.to_dict() if self.fit_result is not None else None
-        doc["data"] = self._source or "mystery synapse"
-        return json.dumps(doc, indent=2)
+        return fit_json(dump_json(self.experiment, self.values or self._read_values()), self.fit_result,
+                        self._source or "mystery synapse")
 
     def _csv_text(self) -> str:
         if self.result is None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import math
 
 import numpy as np
 
 from stpexplorer.ui.plot.colors import CYCLE
 
-__all__ = ["LABEL", "PARAMS", "nice_ticks", "pad_rows", "plot_data", "predictions_csv", "slider_values", "table_html"]
+__all__ = ["LABEL", "PARAMS", "nice_ticks", "pad_rows", "fit_json", "plot_data", "predictions_csv", "slider_values", "table_html"]
 
 PARAMS = ("U", "f", "tau_f", "tau_d", "W")
 LABEL = {"U": "U", "f": "f", "tau_f": "τf (ms)", "tau_d": "τd (ms)", "W": "W"}
@@ -137,6 +138,14 @@ def table_html(values: dict, res, hidden: dict | None, notes, *, uploaded: bool)
     extra = "".join(f"<br>{html.escape(s)}" for s in notes)
     return (f"<small>{html.escape(intro)}{extra}</small><table style='border-spacing: 10px 0'>"
             f"{head}{''.join(rows)}</table>")
+
+
+def fit_json(values_json: str, fit_result, source: str) -> str:
+    """The Save JSON document: the sliders' parameter file, the fit (or None) and the data's name."""
+    doc = json.loads(values_json)
+    doc["fit"] = fit_result.to_dict() if fit_result is not None else None
+    doc["data"] = source
+    return json.dumps(doc, indent=2)
 
 
 def predictions_csv(data, r, fit_result) -> str:
