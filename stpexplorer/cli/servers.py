@@ -72,6 +72,15 @@ def _host(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
+#: largest websocket message the servers accept (tornado's default is 10 MiB): a recording
+#: uploaded in the Fit tab arrives in one message, and the view takes files up to 32 MiB
+WEBSOCKET_MAX_BYTES = 40 * 2**20
+
+
+def _ws_limit(app: str) -> str:
+    return f'--{app}.tornado_settings={{"websocket_max_message_size": {WEBSOCKET_MAX_BYTES}}}'
+
+
 def lab_command(notebook: os.PathLike | str, port: int = LAB_PORT, ip: str = DEFAULT_IP,
                 open_browser: bool = True, *, allow_root: bool = False) -> list[str]:
     """argv that starts JupyterLab with ``notebook`` open (run it with cwd = its folder).
@@ -85,7 +94,7 @@ def lab_command(notebook: os.PathLike | str, port: int = LAB_PORT, ip: str = DEF
     opens = f"/lab/tree/{notebook.name}"
     return [sys.executable, "-m", "jupyterlab", f"--ServerApp.ip={ip}", f"--ServerApp.port={int(port)}",
             "--ServerApp.port_retries=0", f"--ServerApp.open_browser={bool(open_browser)}",
-            f"--ServerApp.root_dir={notebook.parent}",
+            f"--ServerApp.root_dir={notebook.parent}", _ws_limit("ServerApp"),
             # LabApp hands its own default_url ("/lab") to the server; set both
             f"--LabApp.default_url={opens}", f"--ServerApp.default_url={opens}",
             *extra, notebook.name]
@@ -108,7 +117,7 @@ def voila_command(notebook: os.PathLike | str, port: int = APP_PORT, ip: str = D
     if int(pool_size) < 1:
         raise ValueError(f"pool_size must be >= 1, got {pool_size}")
     cmd = [sys.executable, "-m", "voila", str(Path(notebook)), f"--Voila.ip={ip}", f"--Voila.port={int(port)}",
-           "--Voila.port_retries=0", f"--Voila.open_browser={bool(open_browser)}", "--token",
+           "--Voila.port_retries=0", f"--Voila.open_browser={bool(open_browser)}", "--token", _ws_limit("Voila"),
            f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
            f"--MappingKernelManager.cull_interval={int(cull_interval)}",
            f"--MappingKernelManager.cull_connected={bool(cull_connected)}",

@@ -329,11 +329,16 @@ def test_binder_files():
     reqs = [ln for ln in reqs if ln and not ln.startswith("#")]
     assert "." in reqs
     names = {re.split(r"[=<>!~ ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in reqs if r != "."}
-    for pkg in ("jax", "jaxlib", "numpy", "ipywidgets", "bqplot", "jupyterlab", "voila", "jupyter-server"):
+    for pkg in ("jax", "jaxlib", "numpy", "ipywidgets", "bqplot", "jupyterlab", "voila", "jupyter-server",
+                "pyabf", "pynwb"):  # the recordings extra: Binder reads ABF and NWB uploads
         assert pkg in names, pkg
     assert all("==" in r for r in reqs if r != "."), "Binder pins exact versions"
     conf = json.loads((BINDER / "jupyter_server_config.json").read_text())
     assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+    from stpexplorer.cli.servers import WEBSOCKET_MAX_BYTES
+
+    ws = conf["ServerApp"]["tornado_settings"]["websocket_max_message_size"]
+    assert ws == WEBSOCKET_MAX_BYTES  # a recording upload arrives in one message
     assert os.access(BINDER / "postBuild", os.X_OK)
 
 
@@ -639,3 +644,15 @@ def test_fit_command_shows_a_progress_bar(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "fit [" in err and "100%" in err and "2/2 connections" in err
     assert json.loads(out.read_text())["connections"] == {"a": {"U": 0.5}, "b": {"U": 0.5}}
+
+
+def test_servers_accept_a_recording_upload_in_one_websocket_message(tmp_path):
+    from stpexplorer.cli import lab_command, voila_command
+    from stpexplorer.cli.servers import WEBSOCKET_MAX_BYTES
+    from stpexplorer.ui.panels.fit.recording import UPLOAD_MAX_BYTES
+
+    assert WEBSOCKET_MAX_BYTES > UPLOAD_MAX_BYTES
+    nb = tmp_path / "explorer.ipynb"
+    for cmd, app in ((lab_command(nb, port=8888), "ServerApp"), (voila_command(nb, port=8866), "Voila")):
+        flag = next(a for a in cmd if a.startswith(f"--{app}.tornado_settings="))
+        assert json.loads(flag.split("=", 1)[1]) == {"websocket_max_message_size": WEBSOCKET_MAX_BYTES}
