@@ -13,8 +13,8 @@ STYLE = """<style>
 .stpx-panel .stpx-group-title { color: var(--jp-ui-font-color2); font-size: var(--jp-ui-font-size1); }
 .stpx-panel .stpx-is-off .widget-readout { text-decoration: line-through; opacity: 0.5; }
 .stpx-panel .stpx-is-off .noUi-connects, .stpx-panel .stpx-is-off .noUi-handle { opacity: 0.5; }
-.stpx-panel .stpx-error { color: var(--jp-error-color1); font-weight: bold; }
-.stpx-panel .stpx-status, .stpx-panel .stpx-citation { color: var(--jp-ui-font-color2); }
+.stpx-panel .stpx-error, .stpx-panel .stpx-rec-message { color: var(--jp-error-color1); font-weight: bold; }
+.stpx-panel .stpx-status, .stpx-panel .stpx-citation, .stpx-panel .stpx-rec-line { color: var(--jp-ui-font-color2); }
 .stpx-panel .bqplot text { fill: var(--jp-ui-font-color1); }
 .stpx-panel .bqplot .mainheading, .stpx-panel .bqplot .axislabel { fill: var(--jp-ui-font-color1) !important; }
 .stpx-panel .bqplot .axis line, .stpx-panel .bqplot .axis path { stroke: var(--jp-ui-font-color2); }
@@ -43,7 +43,8 @@ STYLE = """<style>
 .stpx-lecture .bqplot .mainheading { font-size: 18px !important; }
 .stpx-lecture .stpx-legend { font-size: 18px; padding-left: 78px; }
 .stpx-lecture .stpx-legend .stpx-legend-glyph { width: 30px; height: 14px; }
-.stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation { font-size: 18px; }
+.stpx-lecture .stpx-status, .stpx-lecture .stpx-error, .stpx-lecture .stpx-citation,
+.stpx-lecture .stpx-rec-line, .stpx-lecture .stpx-rec-message { font-size: 18px; }
 .stpx-lecture .widget-readout, .stpx-lecture .widget-label, .stpx-lecture .widget-toggle-button,
 .stpx-lecture .widget-dropdown select { font-size: 18px; }
 </style>""" + A11Y_SCRIPT

@@ -75,6 +75,7 @@ class RecordingView:
         self._raw: tuple[bytes, str] | None = None   # the upload, to read another channel from
         self._quiet = False
         self.upload = W.FileUpload(accept=",".join(EXTENSIONS), multiple=False, description="Upload ABF/NWB",
+                                   layout=W.Layout(width="auto"),
                                    tooltip="a recording from your computer (read in memory, never stored)")
         self.upload.add_class("stpx-rec-upload")
         self.upload.observe(self._on_upload, "value")
@@ -86,11 +87,11 @@ class RecordingView:
                                                 "peak minus the baseline just before each stimulus"],
                                       style={"button_width": "9em"}, description="Method")
         self.window = W.FloatRangeSlider(value=(0.25, 5.0), min=0.0, max=20.0, step=0.05, readout_format=".2f",
-                                         description="Peak window (ms)", style={"description_width": "9em"},
-                                         layout=W.Layout(width="420px"), continuous_update=False)
+                                         description="Peak window (ms)", style={"description_width": "10em"},
+                                         layout=W.Layout(width="480px"), continuous_update=False)
         self.baseline = W.FloatRangeSlider(value=(-2.0, -0.05), min=-10.0, max=0.0, step=0.05, readout_format=".2f",
-                                           description="Baseline (ms)", style={"description_width": "9em"},
-                                           layout=W.Layout(width="420px"), continuous_update=False)
+                                           description="Baseline (ms)", style={"description_width": "10em"},
+                                           layout=W.Layout(width="480px"), continuous_update=False)
         for w, c in ((self.channel, "channel"), (self.protocol, "protocol"), (self.method, "method"),
                      (self.window, "window"), (self.baseline, "baseline")):
             w.add_class(f"stpx-rec-{c}")
@@ -99,15 +100,17 @@ class RecordingView:
         for w in (self.method, self.window, self.baseline):
             w.observe(lambda _: self._guard(self.measure), "value")
         self.use_button = W.Button(description="Use these amplitudes", icon="check", button_style="primary",
-                                   tooltip="fit these amplitudes (every protocol) in the Fit view")
-        self.include_button = W.Button(description="Include all sweeps", icon="undo")
+                                   tooltip="fit these amplitudes (every protocol) in the Fit view",
+                                   layout=W.Layout(width="auto"))
+        self.include_button = W.Button(description="Include all sweeps", icon="undo", layout=W.Layout(width="auto"))
         self.use_button.add_class("stpx-rec-use")
         self.include_button.add_class("stpx-rec-include")
         self.use_button.on_click(lambda _: self._guard(self.use))
         self.include_button.on_click(lambda _: self._guard(self.include_all))
         self.message, self.summary, self.source = W.HTML(""), W.HTML(""), W.HTML("")
-        self.message.add_class("stpx-error")
-        self.summary.add_class("stpx-status")
+        self.message.add_class("stpx-rec-message")
+        for w in (self.summary, self.source):
+            w.add_class("stpx-rec-line")
         self._build_figures()
         controls = W.HBox([self.upload, self.channel, self.protocol], layout=W.Layout(flex_flow="row wrap"))
         measure = W.HBox([self.method, self.window, self.baseline], layout=W.Layout(flex_flow="row wrap"))
@@ -122,13 +125,13 @@ class RecordingView:
         self.marks = m = {"_x": x, "_y": y}
         m["sweeps"] = lines(x, y, color=[COLORS["blue"]], width=1.2, interactions={"click": "select"})
         m["sweeps"].on_element_click(self._on_sweep_click)
-        m["mean"] = lines(x, y, color=COLORS["orange"], width=2.5, label="mean of the kept sweeps")
+        m["mean"] = lines(x, y, color=COLORS["orange"], width=2.5, label="mean of the kept sweeps (artefacts blanked)")
         m["stimuli"] = lines(x, y, color=COLORS["purple"], width=2, label="stimuli")
         m["baseline"] = lines(x, y, color=COLORS["grey"], width=5, label="baseline windows")
         m["window"] = lines(x, y, color=COLORS["green"], width=5, label="peak windows")
         m["peaks"] = Scatter(x=[0.0], y=[0.0], scales={"x": x, "y": y}, colors=[COLORS["red"]], default_size=14,
                              labels=["measured peaks"], display_legend=False)
-        self.figure = fig("recording", [m["sweeps"], m["mean"], m["stimuli"], m["baseline"], m["window"], m["peaks"]],
+        self.figure = fig("recording", [m["sweeps"], m["mean"], m["baseline"], m["window"], m["peaks"], m["stimuli"]],
                           [x_axis(x, "time from the sweep start (ms)"), y_axis(y, "recorded")],
                           title="Sweeps (click one to exclude it)", height=340)
         self._y_axis = self.figure.axes[1]
@@ -136,11 +139,11 @@ class RecordingView:
         m["_xa"], m["_ya"] = xa, ya
         m["dots"] = Scatter(x=[0.0], y=[0.0], scales={"x": xa, "y": ya}, colors=[COLORS["blue"]], default_size=18,
                             opacities=[0.6])
-        m["amp_mean"] = lines(xa, ya, color=[COLORS["orange"], COLORS["grey"]], width=2.5,
-                              label=["mean, this method", "mean, the other method"])
-        m["amp_mean"].line_style = "solid"
+        m["amp_other"] = lines(xa, ya, color=COLORS["grey"], width=2, dash=True, label="mean, the other method")
+        m["amp_mean"] = lines(xa, ya, color=COLORS["orange"], width=2.5, label="mean, this method")
         self._amp_y = y_axis(ya, "amplitude")
-        self.amp_figure = fig("rec-amplitudes", [m["amp_mean"], m["dots"]], [x_axis(xa, "spike"), self._amp_y],
+        self.amp_figure = fig("rec-amplitudes", [m["amp_other"], m["amp_mean"], m["dots"]],
+                              [x_axis(xa, "spike"), self._amp_y],
                               title="Amplitudes (red dots: failures)", height=240)
 
     # ------------------------------------------------------------------ loading

@@ -42,17 +42,23 @@ def sweep_marks(rec, protocol: str, excluded: set) -> tuple[dict, np.ndarray]:
     x, yd = decimate_columns(t, y.T, MAX_POINTS)  # (drawn, points) each
     kept = [i for i in idx if i not in excluded]
     mean = np.nanmean(rec.sweeps[kept, a:b], axis=0) if kept else np.zeros(t.size)
-    mx, my = decimate_columns(t, np.nan_to_num(mean)[:, None], MAX_POINTS)
+    keep = np.ones(t.size, bool)  # the artefacts (blanked -0.05..+0.25 ms, a sample more each side)
+    for tk in rec.stimuli_ms[protocol]:
+        keep &= ~((t >= tk - 0.05 - rec.dt_ms) & (t <= tk + 0.25 + rec.dt_ms))
+    mean = np.interp(t, t[keep], np.nan_to_num(mean)[keep]) if keep.any() else mean  # blanked as measured
+    mx, my = decimate_columns(t, mean[:, None], MAX_POINTS)
     out = {"sweeps": {"x": x, "y": yd,
                       "colors": [EXCLUDED if i in excluded else INCLUDED for i in drawn],
                       "opacities": [0.35 if i in excluded else 0.55 for i in drawn]},
            "mean": {"x": mx[0], "y": my[0]},
            "_x": {"min": lo, "max": hi}}
-    finite = y[np.isfinite(y)]
+    # the y range holds every sample but the artefacts': the responses are never cut, the
+    # artefacts' spikes are
+    finite = y[:, keep][np.isfinite(y[:, keep])]
     if finite.size:
-        p1, p99 = np.percentile(finite, [0.5, 99.5])  # the artefacts' spikes are clipped, not the responses
-        pad = 0.08 * max(p99 - p1, 1e-9)
-        out["_y"] = {"min": float(p1 - pad), "max": float(p99 + pad)}
+        lo_y, hi_y = float(finite.min()), float(finite.max())
+        pad = 0.06 * max(hi_y - lo_y, 1e-9)
+        out["_y"] = {"min": lo_y - pad, "max": hi_y + 2 * pad}
     return out, drawn
 
 
@@ -96,7 +102,7 @@ def amplitude_marks(data, other, protocol: str) -> dict:
     colors = [COLORS["red"] if f else COLORS["blue"] for f in fail[ok]]
     top = float(np.nanmax([np.nanmax(a), np.nanmax(o), 1e-9]))
     return {"dots": {"x": dots[ok].astype(np.float32), "y": a[ok].astype(np.float32), "colors": colors},
-            "amp_mean": {"x": np.stack([k, k]), "y": np.stack([mean, o]).astype(np.float32)},
+            "amp_mean": {"x": k, "y": mean.astype(np.float32)}, "amp_other": {"x": k, "y": o.astype(np.float32)},
             "_ya": {"min": 0.0, "max": top * 1.08}, "_xa": {"min": 0.5, "max": p.isi_ms.size + 0.5}}
 
 
