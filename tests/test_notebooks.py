@@ -305,3 +305,15 @@ def test_stated_steady_state_numbers_are_the_models():
     assert float(m.group(2)) == pytest.approx(0.5 * float(m.group(1)), abs=1e-3)  # release* = U x*, not x*
     m4 = re.search(r"5 Hz steady state \(\$x\^\* \\approx ([\d.]+)\$", _markdown("04_synapse_lab.ipynb"))
     assert m4 and float(m4.group(1)) == pytest.approx(x, abs=5e-3)
+
+
+def test_notebook_5_states_the_example_recordings_synapse():
+    """Notebook 5's raw-sweeps section names the example recording's synapse: the numbers are
+    the ones example_recording simulates."""
+    from stpexplorer.recordings.example import EXAMPLE_PARAMS
+
+    m = re.search(r"depressing\s+synapse \(U ([\d.]+), τf ([\d.]+) ms, τd ([\d.]+) ms, W ([\d.]+) pA\)",
+                  _markdown("05_fitting.ipynb"))
+    assert m, "notebook 5 no longer names the example recording's synapse"
+    stated = dict(zip(("U", "tau_f", "tau_d", "W"), map(float, m.groups())))
+    assert stated == EXAMPLE_PARAMS

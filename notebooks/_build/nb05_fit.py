@@ -15,11 +15,12 @@ Tsodyks–Markram parameters explain them — and how sure she can be. This note
 1. fits a **mystery synapse** by hand, then with `fit_stp` (least squares, many starts at once);
 2. reads the **95 % bootstrap intervals** and checks them against the hidden truth;
 3. watches **identifiability** fail (one protocol cannot tell how fast a depressing synapse
-   facilitates) and recover with a second protocol, in the intervals and in a **loss landscape**.
+   facilitates) and recover with a second protocol, in the intervals and in a **loss landscape**;
+4. measures the amplitudes from **raw sweeps** and sees how the measurement changes the fit.
 
 Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
 until your answer is right. Units: ms, amplitude units (say pA). The timings (~ min) add up to
-about 70 minutes.
+about 85 minutes.
 The figures are live widgets: to see them when you reopen the saved notebook without running it,
 turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
@@ -326,11 +327,83 @@ mostly measures the steady state $x^* \approx 1/(1 + U r \tau_d)$, which depends
 with delays 100, 300, 1000 ms to `TRAINS` and compare the width of `fit.ci["tau_d"]`.
 """),
 md(r"""
-## 6. Explore  (~10 min)
+## 6. From the raw sweeps to the amplitudes  (~15 min)
+
+So far the amplitudes were given. What an amplifier writes is a current (or voltage) sampled
+every 50 µs: one **sweep** per train. Every amplitude is a measurement, and its choices —
+where the baseline is, where the peak is looked for, what to do when a response rides on the
+previous one's tail — end up in the fitted parameters.
+
+`example_recording()` makes such a recording (no file to download): inward EPSCs of a depressing
+synapse (U 0.45, τf 20 ms, τd 250 ms, W 200 pA) with quantal scatter, noise and a stimulus
+artefact at every stimulus, 10 sweeps each of trains at 20, 50 and 100 Hz. With your own data
+it would be `sx.read_recording("cell.abf")` (or `.nwb`).
+"""),
+code(r"""
+from stpexplorer.recordings.example import EXAMPLE_PARAMS, example_recording
+
+rec = example_recording()
+print(rec.n_sweeps, "sweeps of", rec.sweeps.shape[1], "samples, dt =", rec.dt_ms, "ms, units", rec.units)
+print("stimuli found in the artefacts:", {p: t[:3].round(2).tolist() for p, t in rec.detect_stimuli().items()})
+t, fast = rec.t_ms, rec.sweep_indices("100 Hz")
+shown = (t > 40) & (t < 140)
+new_figure("Three sweeps of the 100 Hz train (ticks: stimuli)", height="300px")
+for i in fast[:3]:
+    plt.plot(t[shown], rec.sweeps[i, shown], colors=[COLORS[0]], opacities=[0.6])
+for ts in rec.stimuli_ms["100 Hz"]:
+    plt.plot([ts, ts], [-8, 0], colors=[GREY])
+plt.ylim(-160, 0)  # the artefacts' spikes (to +370 pA) run off the top
+finish("time from the sweep start (ms)", "current (pA)")
+"""),
+md(r"""
+At 100 Hz each response starts before the previous one has decayed. Two ways to measure:
+
+* **local**: the peak after each stimulus minus the baseline just before it. The previous
+  response's tail keeps decaying under the peak, so this underestimates every response after
+  the first.
+* **tail** (the default): the decay of the preceding responses (exponentials fitted to the decay
+  after the last stimulus) is extrapolated under each peak and subtracted.
+
+Measure both ways and fit each:
+"""),
+code(r"""
+measured = {m: rec.amplitudes(m) for m in ("tail", "local")}
+print(measured["tail"].measurement.describe())
+for m, d in measured.items():
+    means = np.nanmean(d["100 Hz"].amplitudes, axis=0)
+    print(f"{m:5s} 100 Hz mean amplitudes (pA): {np.round(means, 1).tolist()}")
+fits = {m: fit_stp(d, model="tm", n_boot=0, seed=0) for m, d in measured.items()}
+truth = EXAMPLE_PARAMS
+print(f"truth        U {truth['U']:.2f}   τd {truth['tau_d']:.0f} ms   W {truth['W']:.0f} pA")
+for m, r in fits.items():
+    v = r.values
+    print(f"{m:5s} fit   U {v['U']:.2f}   τd {v['tau_d']:.0f} ms   W {v['W']:.0f} pA")
+"""),
+md(r"""
+The local measurement makes the synapse look more depressed than it is at high rates, and the
+fit answers with other parameters — compare the printed U, τd and W with the truth. Neither fit
+is exact (ten sweeps per protocol, quantal scatter): the bootstrap intervals of section 3 would
+say how far each can be trusted. The measurement is not: its bias is the same on every sweep,
+so more sweeps make it no smaller.
+
+> **Think!** (3 min) Why is the first response of every train measured the same by both methods?
+> Which protocol's fit would change least if you measured it "local": 20 Hz or 100 Hz?
+"""),
+notes(r"""
+Before the first stimulus there is no preceding response: the baseline is flat, and "tail"
+subtracts nothing. At 20 Hz (50 ms between stimuli) an EPSC decaying with 5 ms and 25 ms
+components has fallen to a few per cent of its peak by the next stimulus, so local and tail
+amplitudes nearly agree; at 100 Hz (10 ms) the tail is a large fraction of the next response.
+Students can check with `rec.amplitudes("local")["20 Hz"]` against `"tail"`.
+"""),
+md(r"""
+## 7. Explore  (~10 min)
 
 The Fit panel does all of this interactively: it records a mystery synapse (or loads your CSV),
 lets you fit by hand with sliders and a live SSE, fits in the background, shows the loss
-landscape and reveals the hidden parameters.
+landscape and reveals the hidden parameters. Its **Recording** view shows the sweeps of a
+recording (the example, or your ABF/NWB file), the windows and the measured peaks; switch the
+method, move the windows, click a sweep to leave it out, then **Use these amplitudes**.
 """),
 panel(r"""
 panel = sx.FitPanel()
@@ -348,6 +421,8 @@ md(r"""
   synapse's $\tau_f$, a second train at another rate could. The loss landscape shows why — a
   valley along which parameters trade off — and `FitJob` keeps a user interface responsive
   while it fits.
+* Amplitudes are measurements: at high rates a response rides on the previous ones' tails, and
+  a measurement that ignores them biases the fit in the same direction on every sweep.
 
 ### References
 
