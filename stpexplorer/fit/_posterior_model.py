@@ -15,7 +15,9 @@ Priors (defaults; ``priors=`` replaces any ``{name: (kind, lo, hi)}``, kind "uni
 1e3·m) with m the largest per-spike mean amplitude; σ ~ LogUniform(1e-4·m, 10·m). Sampling is in
 unconstrained coordinates z: ``v = lo + (hi − lo)·sigmoid(z)`` (uniform) or ``log v = log lo +
 (log hi − log lo)·sigmoid(z)`` (log-uniform), so a flat prior on v is the logistic density on z
-(the Jacobian), and the sampler never leaves the prior's support.
+(the Jacobian), and the sampler never leaves the prior's support. When U and W are both
+sampled, W's coordinate is ``log(W·U)`` instead (the first amplitude, which the data pin), so
+the U–W trade-off of a facilitating synapse lies along one axis.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from stpexplorer.engine.stp import STPParams
 from stpexplorer.engine.stp_sweep import release_at_intervals
 
 __all__ = ["POSTERIOR_MODELS", "NOISE", "PSpec", "PData", "free_names", "default_priors", "pack", "log_density",
-           "to_values", "to_z", "mean_amplitudes"]
+           "to_values", "to_z", "mean_amplitudes", "product_pair", "log_prior"]
 
 POSTERIOR_MODELS = ("tm", "etm", "dep")
 NOISE = ("per_spike", "shared")
@@ -126,19 +128,51 @@ def bounds_arrays(free, priors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return is_log, lo, hi
 
 
-def to_values(z, is_log, lo, hi):
+def product_pair(free) -> tuple[int, int] | None:
+    """Indices of U and W when both are sampled: W's coordinate is then ``log(W·U)``, the first
+    amplitude, which the data pin; U and W then trade off along an axis, not a curved ridge."""
+    return (free.index("U"), free.index("W")) if "U" in free and "W" in free else None
+
+
+def to_values(z, is_log, lo, hi, pair=None):
+    """Parameter values from unconstrained ``z`` (..., k)."""
     t = lo + (hi - lo) * jax.nn.sigmoid(z)
-    return jnp.where(is_log, jnp.exp(t), t)
+    v = jnp.where(is_log, jnp.exp(t), t)
+    if pair is not None:
+        iu, iw = pair
+        v = v.at[..., iw].set(jnp.exp(z[..., iw]) / v[..., iu])
+    return v
 
 
-def to_z(v, is_log, lo, hi) -> np.ndarray:
-    v = np.where(is_log, np.log(np.maximum(v, 1e-300)), v)
-    t = np.clip((v - lo) / (hi - lo), 1e-9, 1 - 1e-9)
-    return np.log(t) - np.log1p(-t)
+def to_z(v, is_log, lo, hi, pair=None) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float64)
+    w = np.where(is_log, np.log(np.maximum(v, 1e-300)), v)
+    t = np.clip((w - lo) / (hi - lo), 1e-9, 1 - 1e-9)
+    z = np.log(t) - np.log1p(-t)
+    if pair is not None:
+        iu, iw = pair
+        z[..., iw] = np.log(v[..., iw] * v[..., iu])
+    return z
+
+
+def log_prior(z, is_log, lo, hi, pair=None):
+    """Log prior density in z (the Jacobian of the transforms included); -inf outside W's bounds
+    in the product coordinate."""
+    s = jax.nn.sigmoid(z)
+    each = jnp.log(hi - lo) + jnp.log(s) + jnp.log1p(-s)  # the logistic density of a flat prior
+    if pair is None:
+        return jnp.sum(each)
+    iu, iw = pair
+    v = to_values(z, is_log, lo, hi, pair)
+    # (z_U, log W·U) -> (z_U, log W) has Jacobian 1: flat in log W (log-uniform W), or ∝ W (uniform W)
+    x = jnp.where(is_log[iw], jnp.log(v[iw]), v[iw])
+    inside = (x > lo[iw]) & (x < hi[iw])
+    w_term = jnp.where(is_log[iw], 0.0, jnp.log(v[iw]))
+    return jnp.where(inside, jnp.sum(each) - each[iw] + w_term, -jnp.inf)
 
 
 def _vals(z, spec: PSpec, fixed_vals, is_log, lo, hi) -> dict:
-    v = to_values(z, is_log, lo, hi)
+    v = to_values(z, is_log, lo, hi, product_pair(spec.free))
     out = {n: fixed_vals[i] for i, n in enumerate(ALL)}
     for j, n in enumerate(spec.free):
         out[n] = v[j]
@@ -162,6 +196,4 @@ def log_density(z, d: PData, fixed_vals, is_log, lo, hi, spec: PSpec):
     sd = d.sd if spec.noise == "per_spike" else vals["sigma"]
     var = sd * sd
     ll = -0.5 * d.c * jnp.log(2 * jnp.pi * var) - (d.s2 - 2 * mu * d.s1 + d.c * mu * mu) / (2 * var)
-    s = jax.nn.sigmoid(z)
-    log_jac = jnp.sum(jnp.log(hi - lo) + jnp.log(s) + jnp.log1p(-s))  # the logistic density of a flat prior
-    return jnp.sum(jnp.where(d.c > 0, ll, 0.0)) + log_jac
+    return jnp.sum(jnp.where(d.c > 0, ll, 0.0)) + log_prior(z, is_log, lo, hi, product_pair(spec.free))

@@ -32,6 +32,8 @@ from stpexplorer.fit._posterior_model import (
     check_priors,
     free_names,
     pack,
+    product_pair,
+    to_values,
     to_z,
 )
 from stpexplorer.fit._posterior_model import log_density as _log_density
@@ -80,7 +82,7 @@ def _start(data, model, fixed, free, priors, is_log, lo, hi, m, noise, rng, chai
     if "sigma" in free:
         est["sigma"] = max(float(np.sqrt(np.nanmean([np.nanvar(p.amplitudes) for p in data.protocols]))), 1e-3 * m)
     v = np.array([np.clip(est[n], priors[n][1], priors[n][2]) for n in free])
-    z = to_z(v, is_log, lo, hi)
+    z = to_z(v, is_log, lo, hi, product_pair(free))
     return z[None, :] + 0.05 * rng.standard_normal((chains, z.size))
 
 
@@ -124,8 +126,8 @@ def sample_posterior(data, *, model="tm", noise="per_spike", chains=4, draws=100
                 jnp.asarray(lo), jnp.asarray(hi))
         pos, div, step = run(keys, *args)
         pos, div = np.asarray(pos), np.asarray(div)
-        t = lo + (hi - lo) / (1 + np.exp(-pos))
-        vals = np.where(is_log, np.exp(t), t)
+        vals = np.asarray(to_values(jnp.asarray(pos), jnp.asarray(is_log), jnp.asarray(lo), jnp.asarray(hi),
+                                    product_pair(free)))
         samples = {n: vals[..., j] for j, n in enumerate(free)}
         ll = sweep_log_likelihood(data, spec, samples, fixed, d)
     if progress:
