@@ -97,6 +97,7 @@ class Posterior:
         (rank-normalised split R-hat), ess_bulk, ess_tail, all computed by arviz-stats."""
         # optional dependencies: the posterior extra
         import pandas as pd
+
         # optional dependency: the posterior extra
         from arviz_stats.base import array_stats
 

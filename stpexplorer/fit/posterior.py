@@ -143,6 +143,7 @@ def compare_models(data, models=("dep", "tm", "etm"), **kw):
     arviz-stats' ``loo``; keywords go to :func:`sample_posterior`."""
     # optional dependencies: the posterior extra
     import pandas as pd
+
     # optional dependency: the posterior extra
     from arviz_stats.base import array_stats
 
