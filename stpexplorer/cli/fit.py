@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from stpexplorer.cli import posterior
 from stpexplorer.cli.amplitudes import (
     RECORDING_EXTENSIONS,
     add_measure_options,
@@ -50,6 +51,7 @@ def add_parser(sub) -> None:
     p.add_argument("--chunk", type=int, default=200, metavar="N", help="connections per batched call (default 200)")
     p.add_argument("--out", metavar="FILE", help="fit.json (JSON) or fit.csv (CSV); default: CSV on stdout")
     add_measure_options(p)
+    posterior.add_options(p)
     p.set_defaults(func=cmd_fit)
 
 
@@ -132,18 +134,28 @@ def cmd_fit(args: argparse.Namespace) -> int:
             conns = connections_from_csv(args.data)
             if list(conns) == [""]:
                 conns = {name: conns[""]}
-        bar = ProgressBar(sys.stderr)
+        bar = ProgressBar(sys.stderr, label="posterior" if args.posterior else "fit")
+        if args.posterior:
+            args.fixed = fixed
+            return _write_posteriors(posterior.sample(conns, args, bar.connections), args)
         results = fit_many(conns, model=args.model, fixed=fixed, n_starts=args.starts, n_boot=args.boot,
                            seed=args.seed, weights=args.weights, chunk=args.chunk, progress=bar.connections,
                            stage_progress=bar.stage)
     except (OSError, ValueError, ImportError) as exc:
         print(f"stpexplorer fit: {exc}", file=sys.stderr)
         return 1
+    doc = {"connections": {k: r.to_dict() for k, r in results.items()}}
+    return _write(doc, rows(results), len(results), args)
+
+
+def _write_posteriors(posts, args) -> int:
+    return _write(posterior.posterior_json(posts), posterior.posterior_rows(posts), len(posts), args)
+
+
+def _write(doc: dict, table: list, n: int, args) -> int:
     if args.out and Path(args.out).suffix.lower() == ".json":
-        Path(args.out).write_text(json.dumps({"connections": {k: r.to_dict() for k, r in results.items()}},
-                                             indent=1, allow_nan=False))
+        Path(args.out).write_text(json.dumps(doc, indent=1, allow_nan=False))
     else:
-        table = rows(results)
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(table[0]))
         w.writeheader()
@@ -153,5 +165,5 @@ def cmd_fit(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(buf.getvalue())
     if args.out:
-        print(f"stpexplorer fit: {len(results)} connection(s) written to {args.out}", file=sys.stderr)
+        print(f"stpexplorer fit: {n} connection(s) written to {args.out}", file=sys.stderr)
     return 0

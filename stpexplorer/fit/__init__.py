@@ -19,7 +19,8 @@ from stpexplorer.fit._landscape import LossLandscape, loss_landscape
 from stpexplorer.fit._result import FitResult
 from stpexplorer.fit._synthetic import release_fraction, synthetic_amplitudes
 from stpexplorer.fit.posterior import Posterior, compare_models, sample_posterior
+from stpexplorer.fit.posterior_many import sample_many
 
 __all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "connections_from_csv_text", "synthetic_amplitudes", "release_fraction",
            "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled",
-           "loss_landscape", "LossLandscape", "sample_posterior", "compare_models", "Posterior"]
+           "loss_landscape", "LossLandscape", "sample_posterior", "compare_models", "Posterior", "sample_many"]
