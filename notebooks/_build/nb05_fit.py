@@ -16,11 +16,12 @@ Tsodyks–Markram parameters explain them — and how sure she can be. This note
 2. reads the **95 % bootstrap intervals** and checks them against the hidden truth;
 3. watches **identifiability** fail (one protocol cannot tell how fast a depressing synapse
    facilitates) and recover with a second protocol, in the intervals and in a **loss landscape**;
-4. measures the amplitudes from **raw sweeps** and sees how the measurement changes the fit.
+4. samples the **posterior** and compares models (is facilitation needed at all?);
+5. measures the amplitudes from **raw sweeps** and sees how the measurement changes the fit.
 
 Each exercise has a blank for you to fill (`... # TODO`) and a **check** cell that prints a hint
 until your answer is right. Units: ms, amplitude units (say pA). The timings (~ min) add up to
-about 85 minutes.
+about 100 minutes.
 The figures are live widgets: to see them when you reopen the saved notebook without running it,
 turn on *Settings → Save Widget State Automatically* in JupyterLab before saving.
 """),
@@ -327,7 +328,73 @@ mostly measures the steady state $x^* \approx 1/(1 + U r \tau_d)$, which depends
 with delays 100, 300, 1000 ms to `TRAINS` and compare the width of `fit.ci["tau_d"]`.
 """),
 md(r"""
-## 6. From the raw sweeps to the amplitudes  (~15 min)
+## 6. A posterior, not a point  (~15 min)
+
+The bootstrap asks how much the *estimate* would move with other sweeps. The Bayesian question
+is different: given these data and a prior range for each parameter, which parameter values are
+plausible, and how plausible? `sample_posterior` answers it with draws from the posterior — the
+No-U-Turn sampler, four chains started at the least-squares fit. Each amplitude is Gaussian
+around $Wu_nx_n$ with the SD of its spike across the sweeps (as Costa et al. 2013); the priors
+are uniform for $U$ and log-uniform for $\tau_f$, $\tau_d$ and $W$ over the fit's ranges.
+
+Sample the two datasets of section 4 and look at the draws on the axes of the loss landscape:
+"""),
+code(r"""
+from stpexplorer.fit import compare_models, sample_posterior
+
+posts = {"20 Hz only": sample_posterior(one, draws=500, warmup=500, seed=0),
+         "20 Hz + 50 Hz": sample_posterior(two, draws=500, warmup=500, seed=0)}
+for label, post in posts.items():
+    print(label, "· divergences:", post.divergences)
+    print(post.summary()[["2.5%", "50%", "97.5%", "r_hat", "ess_bulk"]].round(3).to_string(), "\n")
+for label, post in posts.items():
+    new_figure(f"{label}: posterior draws (every 4th) on the landscape's axes", height="320px")
+    plt.scatter(np.log10(post.samples["tau_f"].ravel()[::4]), post.samples["U"].ravel()[::4],
+                colors=[COLORS[0]], default_size=6, opacities=[0.4])
+    finish("log10 τf (ms)", "U")
+"""),
+md(r"""
+Check the `r_hat` column first: at most 1.01 means the four chains agree, so the draws can be
+trusted; `ess_bulk` is how many independent draws they are worth. Then compare the upper end of
+$\tau_f$ with the bootstrap interval of section 4 (printed below): the bootstrap ran to the top
+of the range because a few resampled datasets are fitted best by a long $\tau_f$ with $U$,
+$\tau_d$ and $W$ moved along; the posterior weighs those corners by how well they explain *these*
+sweeps and finds little there. Both clouds pile up at short $\tau_f$, where the prior's lower end
+stops them — "no facilitation" — and the second train makes the cloud narrower.
+"""),
+code(r"""
+for label, post, f in (("20 Hz only", posts["20 Hz only"], fit_one), ("20 Hz + 50 Hz", posts["20 Hz + 50 Hz"], fit_two)):
+    hi = np.quantile(post.samples["tau_f"], 0.975)
+    print(f"{label}: τf posterior 97.5 % {hi:8.1f} ms;  bootstrap interval up to {f.ci['tau_f'][1]:10.1f} ms")
+"""),
+md(r"""
+**Is facilitation needed at all?** `compare_models` samples three models — depression only
+("dep": $\tau_f = 0$), Tsodyks–Markram ("tm"), and the extended model with its own jump $f$
+("etm") — and scores each by how well it predicts a sweep it has not seen (PSIS leave-one-out,
+`elpd_loo`: higher is better; `d_elpd` ± `d_se` against the best):
+"""),
+code(r"""
+table = compare_models(two, draws=400, warmup=400, seed=0)
+print(table[["elpd_loo", "se", "d_elpd", "d_se", "p_loo", "weight"]].round(2).to_string())
+tied = [m for m in table.index if -table.loc[m, "d_elpd"] <= 2 * max(table.loc[m, "d_se"], 1e-9)]
+print("within two d_se of the best:", tied)
+"""),
+md(r"""
+A model that adds parameters without predicting better loses a little (its extra freedom costs
+in `p_loo`). When `d_elpd` is within about two `d_se` of the best, the data cannot tell the
+models apart — a statement a single best fit never makes.
+
+> **Think!** (3 min) The mystery synapse of section 1 facilitates. Which model would you expect
+> `compare_models(data)` to rank last there, and why?
+"""),
+notes(r"""
+On facilitating data "dep" cannot produce growing responses at all, so it predicts every sweep
+badly and ranks last by a wide margin; "tm" and "etm" differ only in whether the jump f equals
+U, which these protocols may or may not resolve. Students can run `compare_models(data)` (about
+a minute: three models are compiled and sampled).
+"""),
+md(r"""
+## 7. From the raw sweeps to the amplitudes  (~15 min)
 
 So far the amplitudes were given. What an amplifier writes is a current (or voltage) sampled
 every 50 µs: one **sweep** per train. Every amplitude is a measurement, and its choices —
@@ -397,7 +464,7 @@ amplitudes nearly agree; at 100 Hz (10 ms) the tail is a large fraction of the n
 Students can check with `rec.amplitudes("local")["20 Hz"]` against `"tail"`.
 """),
 md(r"""
-## 7. Explore  (~10 min)
+## 8. Explore  (~10 min)
 
 The Fit panel does all of this interactively: it records a mystery synapse (or loads your CSV),
 lets you fit by hand with sliders and a live SSE, fits in the background, shows the loss
@@ -421,6 +488,8 @@ md(r"""
   synapse's $\tau_f$, a second train at another rate could. The loss landscape shows why — a
   valley along which parameters trade off — and `FitJob` keeps a user interface responsive
   while it fits.
+* A posterior says which parameter values are plausible together, not just where the best one
+  is; PSIS-LOO compares models by how well they predict sweeps they have not seen.
 * Amplitudes are measurements: at high rates a response rides on the previous ones' tails, and
   a measurement that ignores them biases the fit in the same direction on every sweep.
 

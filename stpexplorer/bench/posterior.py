@@ -27,7 +27,7 @@ def many_connections(n: int) -> dict:
     rng = np.random.default_rng(0)
     return {f"c{i}": synthetic_amplitudes(STPParams(U=rng.uniform(0.1, 0.7), tau_f=rng.uniform(20, 300),
                                                     tau_d=rng.uniform(50, 800), W=1.0),
-                                          isi, n_sweeps=10, n_sites=20, quantal_size=5.0, cv=0.3, seed=i)
+                                          isi, n_sweeps=10, n_sites=50, quantal_size=2.0, cv=0.3, seed=i)
             for i in range(n)}
 
 

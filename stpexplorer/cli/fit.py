@@ -145,17 +145,19 @@ def cmd_fit(args: argparse.Namespace) -> int:
         print(f"stpexplorer fit: {exc}", file=sys.stderr)
         return 1
     doc = {"connections": {k: r.to_dict() for k, r in results.items()}}
-    return _write(doc, rows(results), len(results), args)
+    return _write(doc, lambda: rows(results), len(results), args)
 
 
 def _write_posteriors(posts, args) -> int:
-    return _write(posterior.posterior_json(posts), posterior.posterior_rows(posts), len(posts), args)
+    return _write(posterior.posterior_json(posts), lambda: posterior.posterior_rows(posts), len(posts), args)
 
 
-def _write(doc: dict, table: list, n: int, args) -> int:
+def _write(doc: dict, table_of, n: int, args) -> int:
+    """JSON (``doc``) or CSV (the rows ``table_of()`` makes) to ``args.out``, or CSV to stdout."""
     if args.out and Path(args.out).suffix.lower() == ".json":
         Path(args.out).write_text(json.dumps(doc, indent=1, allow_nan=False))
     else:
+        table = table_of()
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(table[0]))
         w.writeheader()

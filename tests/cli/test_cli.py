@@ -330,7 +330,8 @@ def test_binder_files():
     assert "." in reqs
     names = {re.split(r"[=<>!~ ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in reqs if r != "."}
     for pkg in ("jax", "jaxlib", "numpy", "ipywidgets", "bqplot", "jupyterlab", "voila", "jupyter-server",
-                "pyabf", "pynwb"):  # the recordings extra: Binder reads ABF and NWB uploads
+                "pyabf", "pynwb",  # the recordings extra: Binder reads ABF and NWB uploads
+                "blackjax", "arviz-stats"):  # the posterior extra: notebook 5 samples posteriors
         assert pkg in names, pkg
     assert all("==" in r for r in reqs if r != "."), "Binder pins exact versions"
     conf = json.loads((BINDER / "jupyter_server_config.json").read_text())
