@@ -57,6 +57,7 @@ def test_recording_view_measures_excludes_and_hands_amplitudes_to_the_fit(browse
         H.wait_stable(page, panel, quiet_ms=500)
         H.ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.locator(panel).screenshot(path=str(H.ARTIFACTS / "fit-recording.png"))
+        page.locator(panel).screenshot(path=str(H.SCREENSHOTS / "fit-recording.png"))  # the README's
         assert page.locator(f"{panel} .stpx-rec-message").inner_text().strip() == ""
         page.locator(f"{panel} .stpx-rec-use").click()
         page.wait_for_function(
