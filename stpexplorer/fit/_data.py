@@ -155,6 +155,19 @@ class AmplitudeData:
 
         return pd.DataFrame(self.to_records(), columns=list(LONG))
 
+    def spike_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per-(protocol, spike) sums, each (n_protocols, most spikes), zero where a protocol is
+        shorter: ``(isi_ms, count of observed sweeps, Σ amplitude, Σ amplitude²)``. Everything
+        that weighs squared errors (the landscape, the posterior) needs only these."""
+        P, N = len(self.protocols), max(p.isi_ms.size for p in self.protocols)
+        isi, c, s1, s2 = (np.zeros((P, N)) for _ in range(4))
+        for j, p in enumerate(self.protocols):
+            a, k = p.amplitudes, p.isi_ms.size
+            ok = np.isfinite(a)
+            isi[j, :k] = p.isi_ms
+            c[j, :k], s1[j, :k], s2[j, :k] = ok.sum(0), np.where(ok, a, 0).sum(0), np.where(ok, a * a, 0).sum(0)
+        return isi, c, s1, s2
+
     def to_csv_text(self) -> str:
         """The long-format CSV (``protocol, sweep, spike, isi_ms, amplitude``) that
         :meth:`from_csv` reads back; missing values skipped."""

@@ -124,14 +124,8 @@ def _axis(name, v, span, n):
 
 
 def _stats(data: AmplitudeData, weights: str):
-    P, N = len(data.protocols), max(p.isi_ms.size for p in data.protocols)
-    isi, c, s1, s2 = (np.zeros((P, N)) for _ in range(4))
-    for j, p in enumerate(data.protocols):
-        a = p.amplitudes
-        ok = np.isfinite(a)
-        k = p.isi_ms.size
-        isi[j, :k] = p.isi_ms
-        c[j, :k], s1[j, :k], s2[j, :k] = ok.sum(0), np.where(ok, a, 0).sum(0), np.where(ok, a * a, 0).sum(0)
+    isi, c, s1, s2 = data.spike_sums()
+    P = isi.shape[0]
     n_obs = c.sum(1)
     w = np.ones(P) if weights == "observations" else n_obs.sum() / (P * n_obs)
     within = np.where(c > 0, s2 - s1 ** 2 / np.where(c > 0, c, 1.0), 0.0)

@@ -66,17 +66,10 @@ def free_names(model: str, noise: str, fixed: dict) -> tuple[str, ...]:
 
 def pack(data, noise: str) -> tuple[PData, float]:
     """``(PData, m)`` of an AmplitudeData, m the largest per-spike mean; errors for bad data."""
-    P, N = len(data.protocols), max(p.isi_ms.size for p in data.protocols)
-    isi = np.full((P, N), 1000.0)
-    c, s1, s2, sd = (np.zeros((P, N)) for _ in range(4))
+    isi, c, s1, s2 = data.spike_sums()
+    sd = np.zeros_like(c)
     for i, p in enumerate(data.protocols):
-        a = p.amplitudes
-        ok = np.isfinite(a)
-        n = p.isi_ms.size
-        isi[i, :n] = p.isi_ms
-        c[i, :n] = ok.sum(0)
-        s1[i, :n] = np.where(ok, a, 0).sum(0)
-        s2[i, :n] = np.where(ok, a * a, 0).sum(0)
+        a, n = p.amplitudes, p.isi_ms.size
         if noise == "per_spike":
             bad = np.flatnonzero(c[i, :n] < 3)
             if bad.size:
