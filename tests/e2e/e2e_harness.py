@@ -703,6 +703,16 @@ LAB_KERNEL_READY_JS = """async () => {
 }"""
 
 
+def open_explorer_tab(page, server: Server, key: str, timeout: float = 120_000) -> str:
+    """Open the Explorer in Voila, select the tab of registry entry ``key`` and wait until its
+    widgets are drawn; returns the panel's selector."""
+    open_voila(page, server, panel_sel("stp"), timeout=timeout)
+    click_tab(page, TITLE_OF[key])
+    panel = panel_sel(key)
+    wait_widgets(page, panel, timeout=timeout / 2)
+    return panel
+
+
 def open_lab_notebook(page, server: Server, nb_name: str, panel: str,
                       timeout: float = 180_000) -> None:
     """Open a notebook in JupyterLab, wait for the kernel *connection*, run all cells."""

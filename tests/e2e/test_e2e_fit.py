@@ -32,10 +32,7 @@ def test_fit_tab_fits_in_the_background(browser_context, get_voila):
     page.set_viewport_size({"width": 1280, "height": 2200})  # the whole panel on screen: one screenshot
     page.errors = H.PageErrors(page)
     try:
-        H.open_voila(page, server, H.panel_sel("stp"), timeout=120_000)
-        H.click_tab(page, H.TITLE_OF["fit"])
-        panel = H.panel_sel("fit")
-        H.wait_widgets(page, panel, timeout=60_000)
+        panel = H.open_explorer_tab(page, server, "fit")
         land = f"{panel} .stpx-fig-landscape"
         page.wait_for_selector(land, timeout=30_000)
         assert "SSE" in page.locator(land).inner_text()  # the colour bar's label

@@ -32,10 +32,7 @@ def test_recording_view_measures_excludes_and_hands_amplitudes_to_the_fit(browse
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.errors = H.PageErrors(page)
     try:
-        H.open_voila(page, server, H.panel_sel("stp"), timeout=120_000)
-        H.click_tab(page, H.TITLE_OF["fit"])
-        panel = H.panel_sel("fit")
-        H.wait_widgets(page, panel, timeout=60_000)
+        panel = H.open_explorer_tab(page, server, "fit")
         assert H.sub_views(page, panel)[:2] == ["Fit", "Recording"]
         H.click_sub_view(page, panel, "Recording")
         fig = f"{panel} .stpx-fig-recording"

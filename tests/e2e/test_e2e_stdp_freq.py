@@ -22,10 +22,7 @@ def test_stdp_frequency_view(browser_context, get_voila):
     page = browser_context.new_page()
     page.errors = H.PageErrors(page)
     try:
-        H.open_voila(page, server, H.panel_sel("stp"), timeout=120_000)
-        H.click_tab(page, H.TITLE_OF["stdp"])
-        panel = H.panel_sel("stdp")
-        H.wait_widgets(page, panel, timeout=60_000)
+        panel = H.open_explorer_tab(page, server, "stdp")
         assert page.locator(f"{panel} {FREQ}").count() == 0  # laid out only when first shown
         H.click_tab(page, "Frequency")
         page.wait_for_function(

@@ -15,6 +15,7 @@ import html
 
 import numpy as np
 
+from stpexplorer.recordings.measure import DEFAULT_BLANK_MS
 from stpexplorer.ui.plot.colors import COLORS
 from stpexplorer.ui.plot.decimate import decimate_columns
 
@@ -42,9 +43,10 @@ def sweep_marks(rec, protocol: str, excluded: set) -> tuple[dict, np.ndarray]:
     x, yd = decimate_columns(t, y.T, MAX_POINTS)  # (drawn, points) each
     kept = [i for i in idx if i not in excluded]
     mean = np.nanmean(rec.sweeps[kept, a:b], axis=0) if kept else np.zeros(t.size)
-    keep = np.ones(t.size, bool)  # the artefacts (blanked -0.05..+0.25 ms, a sample more each side)
+    keep = np.ones(t.size, bool)  # the artefacts (the measurement's blank, a sample more each side)
+    b0, b1 = DEFAULT_BLANK_MS
     for tk in rec.stimuli_ms[protocol]:
-        keep &= ~((t >= tk - 0.05 - rec.dt_ms) & (t <= tk + 0.25 + rec.dt_ms))
+        keep &= ~((t >= tk + b0 - rec.dt_ms) & (t <= tk + b1 + rec.dt_ms))
     mean = np.interp(t, t[keep], np.nan_to_num(mean)[keep]) if keep.any() else mean  # blanked as measured
     mx, my = decimate_columns(t, mean[:, None], MAX_POINTS)
     out = {"sweeps": {"x": x, "y": yd,
