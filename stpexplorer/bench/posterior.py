@@ -6,7 +6,8 @@ model ``--model`` (default "etm"): wall time of the first call (compilation incl
 second call with another seed, the worst R-hat, the smallest bulk ESS and the divergences.
 Goals: first call <= 10 s, then <= 3 s; R-hat <= 1.01, ESS bulk >= 400. With ``--many N``:
 N small connections (two protocols, 10 sweeps) with :func:`~stpexplorer.fit.sample_many`, in
-this process and on a 2-worker Dask ``LocalCluster`` (127.0.0.1, stopped afterwards): both
+this process (and, for reference, :func:`~stpexplorer.fit.sample_posterior` one connection
+after another) and on a 2-worker Dask ``LocalCluster`` (127.0.0.1, stopped afterwards): both
 times and the speed-up. Timings are reported, never asserted.
 """
 
@@ -36,7 +37,13 @@ def bench_many(n: int, chains: int, draws: int, warmup: int) -> None:
     import distributed
 
     conns = many_connections(n)
-    kw = dict(model="tm", chains=chains, draws=draws, warmup=warmup, chunk=max(1, n // 8))
+    kw = dict(model="tm", chains=chains, draws=draws, warmup=warmup, chunk=min(50, max(1, n // 4)))
+    n_loop = min(n, 40)
+    sample_posterior(conns["c0"], model="tm", chains=chains, draws=draws, warmup=warmup)  # compile
+    t0 = time.perf_counter()
+    for i, data in enumerate(list(conns.values())[:n_loop]):
+        sample_posterior(data, model="tm", chains=chains, draws=draws, warmup=warmup, seed=i)
+    loop = (time.perf_counter() - t0) / n_loop * n
     t0 = time.perf_counter()
     sample_many(conns, **kw)
     here = time.perf_counter() - t0
@@ -49,8 +56,10 @@ def bench_many(n: int, chains: int, draws: int, warmup: int) -> None:
             there = time.perf_counter() - t0
     finally:
         cluster.close()
-    print(f"sample_many, {n} connections ({chains} chains x {draws} draws after {warmup}): one process "
-          f"{here:.1f} s; 2-worker LocalCluster {there:.1f} s (workers compile once each): speed-up {here / there:.2f}x")
+    print(f"{n} connections ({chains} chains x {draws} draws after {warmup}): sample_posterior one after another "
+          f"{loop:.1f} s (compiled; {n_loop} timed, scaled to {n}); sample_many (chunks of {kw['chunk']}, one vmapped call each) in one process {here:.1f} s (compilation included) "
+          f"({loop / here:.2f}x); on a 2-worker LocalCluster {there:.1f} s (workers compile once each): "
+          f"{here / there:.2f}x over one process, {loop / there:.2f}x over one after another")
 
 
 def main(argv=None) -> int:

@@ -87,6 +87,8 @@ class Posterior:
     divergences: int
     log_likelihood: np.ndarray
     step_size: np.ndarray
+    #: (chains, draws): which transitions diverged (None if not kept)
+    diverging: np.ndarray | None = None
 
     @property
     def chains(self) -> int:
@@ -109,6 +111,31 @@ class Posterior:
                        "ess_bulk": float(array_stats.ess(v, method="bulk")),
                        "ess_tail": float(array_stats.ess(v, method="tail", prob=(0.05, 0.95)))}
         return pd.DataFrame.from_dict(rows, orient="index")
+
+    def to_arviz(self):
+        """The draws as an ArviZ ``DataTree`` (``arviz_base.from_dict``): groups ``posterior``
+        (the sampled parameters), ``log_likelihood`` (``sweep``: one value per sweep, for
+        ``arviz_stats.loo``), ``sample_stats`` (``diverging``, ``step_size``) and
+        ``observed_data`` (``amplitude`` per sweep and spike, NaN-padded). Needs arviz-base."""
+        try:
+            # optional dependency: the posterior extra
+            import arviz_base
+        except ImportError:
+            raise ImportError('Posterior.to_arviz needs arviz-base: pip install "stpexplorer[posterior]"') from None
+        shape = next(iter(self.samples.values())).shape
+        div = self.diverging if self.diverging is not None else np.zeros(shape, bool)
+        step = np.broadcast_to(np.asarray(self.step_size, dtype=float).reshape(-1, 1), shape)
+        n = max(p.isi_ms.size for p in self.data.protocols)
+        obs = np.concatenate([np.pad(p.amplitudes, ((0, 0), (0, n - p.isi_ms.size)), constant_values=np.nan)
+                              for p in self.data.protocols])
+        names = [p.name for p in self.data.protocols for _ in range(p.amplitudes.shape[0])]
+        return arviz_base.from_dict(
+            {"posterior": dict(self.samples), "log_likelihood": {"sweep": self.log_likelihood},
+             "sample_stats": {"diverging": div, "step_size": step}, "observed_data": {"amplitude": obs}},
+            dims={"sweep": ["sweep"], "amplitude": ["sweep", "spike"]},
+            coords={"sweep": np.arange(obs.shape[0]), "spike": np.arange(n)},
+            attrs={"posterior": {"model": self.model, "noise": self.noise},
+                   "observed_data": {"protocol_of_sweep": ",".join(names)}})
 
     def predict(self, protocol=None, isi_ms=None, *, max_draws: int = 1000) -> PredictiveBand:
         """The band of W·u·x for a recorded ``protocol`` or a new train ``isi_ms`` (first entry 0)."""

@@ -15,7 +15,7 @@ sweeps are the exchangeable units, as for the bootstrap).
 
 from __future__ import annotations
 
-import functools
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -36,53 +36,28 @@ from stpexplorer.fit._posterior_model import (
     to_values,
     to_z,
 )
-from stpexplorer.fit._posterior_model import log_density as _log_density
 from stpexplorer.fit._posterior_result import Posterior, sweep_log_likelihood
+from stpexplorer.fit._posterior_sampler import run_chains
 
 __all__ = ["sample_posterior", "compare_models", "Posterior"]
 
 
-def _blackjax():
-    try:
-        # optional dependency: the posterior extra
-        import blackjax
-    except ImportError:
-        raise ImportError('sample_posterior needs blackjax: pip install "stpexplorer[posterior]"') from None
-    return blackjax
-
-
-@functools.lru_cache(maxsize=16)
-def _sampler(spec: PSpec, chains: int, draws: int, warmup: int):
-    """One jitted function per (model, noise, chains, draws, warmup); data are traced arguments."""
-    bj = _blackjax()
-
-    def one_chain(key, z0, d, fv, is_log, lo, hi):
-        logdensity = functools.partial(_log_density, d=d, fixed_vals=fv, is_log=is_log, lo=lo, hi=hi, spec=spec)
-        k_warm, k_draw = jax.random.split(key)
-        adapt = bj.window_adaptation(bj.nuts, logdensity, is_mass_matrix_diagonal=False, target_acceptance_rate=0.85)
-        (state, params), _ = adapt.run(k_warm, z0, num_steps=warmup)
-        kernel = bj.nuts(logdensity, **params).step
-
-        def step(state, k):
-            state, info = kernel(k, state)
-            return state, (state.position, info.is_divergent)
-
-        _, (pos, div) = jax.lax.scan(step, state, jax.random.split(k_draw, draws))
-        return pos, div, params["step_size"]
-
-    return jax.jit(jax.vmap(one_chain, in_axes=(0, 0, None, None, None, None, None)))
-
-
-def _start(data, model, fixed, free, priors, is_log, lo, hi, m, noise, rng, chains):
-    fit_model = "etm" if model == "etm" else "tm"
+def fit_args(model, fixed) -> dict:
+    """The least-squares fit that starts the chains: its model and fixed parameters."""
     fit_fixed = {k: v for k, v in fixed.items() if k != "sigma"}
     if model == "dep":
         fit_fixed["tau_f"] = 0.0
-    est = dict(fit_stp(data, model=fit_model, fixed=fit_fixed, n_boot=0, seed=0).values)
-    if "sigma" in free:
-        est["sigma"] = max(float(np.sqrt(np.nanmean([np.nanvar(p.amplitudes) for p in data.protocols]))), 1e-3 * m)
-    v = np.array([np.clip(est[n], priors[n][1], priors[n][2]) for n in free])
-    z = to_z(v, is_log, lo, hi, product_pair(free))
+    return {"model": "etm" if model == "etm" else "tm", "fixed": fit_fixed, "n_boot": 0, "seed": 0}
+
+
+def start(data, est: dict, prep, rng, chains):
+    """Initial z (chains, k): the estimate ``est`` (fit_stp's values) inside the priors, jittered."""
+    est = dict(est)
+    if "sigma" in prep.free:
+        est["sigma"] = max(float(np.sqrt(np.nanmean([np.nanvar(p.amplitudes) for p in data.protocols]))),
+                           1e-3 * prep.m)
+    v = np.array([np.clip(est[n], prep.priors[n][1], prep.priors[n][2]) for n in prep.free])
+    z = to_z(v, prep.is_log, prep.lo, prep.hi, product_pair(prep.free))
     return z[None, :] + 0.05 * rng.standard_normal((chains, z.size))
 
 
@@ -92,21 +67,35 @@ def _count(name, v, lo, hi):
     return int(v)
 
 
-def sample_posterior(data, *, model="tm", noise="per_spike", chains=4, draws=1000, warmup=1000, seed=0,
-                     fixed=None, priors=None, progress=None) -> Posterior:
-    """Posterior draws of the Tsodyks–Markram parameters of ``data`` (an AmplitudeData); see the
-    module's docstring. ``fixed``: {name: value} held (not sampled); ``priors``: {name: (kind, lo,
-    hi)}; ``progress(fraction, stage)`` is called before warm-up and after sampling."""
+class Prep(NamedTuple):
+    """One connection, checked and packed for the sampler."""
+
+    d: PData
+    m: float
+    priors: dict
+    free: tuple
+    is_log: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    fv: np.ndarray
+    spec: PSpec
+
+
+def check_args(model, noise, chains, draws, warmup, fixed):
     if model not in POSTERIOR_MODELS:
         raise ValueError(f"model: must be one of {list(POSTERIOR_MODELS)}, got {model!r}")
     if noise not in NOISE:
         raise ValueError(f"noise: must be one of {list(NOISE)}, got {noise!r}")
-    chains, draws = _count("chains", chains, 1, 64), _count("draws", draws, 10, 100_000)
-    warmup = _count("warmup", warmup, 10, 100_000)
+    counts = (_count("chains", chains, 1, 64), _count("draws", draws, 10, 100_000),
+              _count("warmup", warmup, 10, 100_000))
     fixed = {str(k): float(v) for k, v in dict(fixed or {}).items()}
     bad = [k for k in fixed if k not in ALL]
     if bad:
         raise ValueError(f"fixed: no parameter {bad[0]!r}; parameters are {list(ALL)}")
+    return (*counts, fixed)
+
+
+def prepare(data, model, noise, fixed, priors) -> Prep:
     d, m = pack(data, noise)
     pri = check_priors(priors, m)
     free = free_names(model, noise, fixed)
@@ -114,26 +103,41 @@ def sample_posterior(data, *, model="tm", noise="per_spike", chains=4, draws=100
         raise ValueError("fixed: every parameter is fixed; nothing to sample")
     is_log, lo, hi = bounds_arrays(free, pri)
     fv = np.array([fixed.get(n, {"f": 0.5, "sigma": 1.0, "tau_f": 0.0}.get(n, 1.0)) for n in ALL])
+    return Prep(d, m, pri, free, is_log, lo, hi, fv, PSpec(free, model, noise))
+
+
+def result(data, prep: Prep, fixed, pos, div, step) -> Posterior:
+    """A Posterior from one connection's positions (chains, draws, k) (inside enable_x64)."""
+    vals = np.asarray(to_values(jnp.asarray(pos), jnp.asarray(prep.is_log), jnp.asarray(prep.lo),
+                                jnp.asarray(prep.hi), product_pair(prep.free)))
+    samples = {n: vals[..., j] for j, n in enumerate(prep.free)}
+    ll = sweep_log_likelihood(data, prep.spec, samples, fixed, prep.d)
+    return Posterior(samples=samples, model=prep.spec.model, noise=prep.spec.noise, fixed=fixed,
+                     priors=prep.priors, data=data, divergences=int(div.sum()), log_likelihood=ll,
+                     step_size=np.asarray(step), diverging=np.asarray(div, dtype=bool))
+
+
+def sample_posterior(data, *, model="tm", noise="per_spike", chains=4, draws=1000, warmup=1000, seed=0,
+                     fixed=None, priors=None, progress=None) -> Posterior:
+    """Posterior draws of the Tsodyks–Markram parameters of ``data`` (an AmplitudeData); see the
+    module's docstring. ``fixed``: {name: value} held (not sampled); ``priors``: {name: (kind, lo,
+    hi)}; ``progress(fraction, stage)`` is called before the warm-up, after it and after each
+    tenth of the draws; an exception it raises stops the sampling there (how a background job
+    cancels: :class:`~stpexplorer.fit.PosteriorJob`)."""
+    chains, draws, warmup, fixed = check_args(model, noise, chains, draws, warmup, fixed)
+    prep = prepare(data, model, noise, fixed, priors)
     rng = np.random.default_rng(seed)
     if progress:
-        progress(0.0, "warm-up and sampling (compiles on the first run of a data shape)")
+        progress(0.0, "warm-up (compiles on the first run of a data shape)")
     with jax.enable_x64(True):
-        z0 = _start(data, model, fixed, free, pri, is_log, lo, hi, m, noise, rng, chains)
+        z0 = start(data, fit_stp(data, **fit_args(model, fixed)).values, prep, rng, chains)
         keys = jax.random.split(jax.random.key(seed), chains)
-        spec = PSpec(free, model, noise)
-        run = _sampler(spec, chains, draws, warmup)
-        args = (jnp.asarray(z0), PData(*(jnp.asarray(x) for x in d)), jnp.asarray(fv), jnp.asarray(is_log),
-                jnp.asarray(lo), jnp.asarray(hi))
-        pos, div, step = run(keys, *args)
-        pos, div = np.asarray(pos), np.asarray(div)
-        vals = np.asarray(to_values(jnp.asarray(pos), jnp.asarray(is_log), jnp.asarray(lo), jnp.asarray(hi),
-                                    product_pair(free)))
-        samples = {n: vals[..., j] for j, n in enumerate(free)}
-        ll = sweep_log_likelihood(data, spec, samples, fixed, d)
+        pos, div, step = run_chains(prep.spec, keys, z0, prep.d, prep.fv, prep.is_log, prep.lo, prep.hi,
+                                    draws=draws, warmup=warmup, progress=progress)
+        post = result(data, prep, fixed, pos, div, step)
     if progress:
         progress(1.0, "done")
-    return Posterior(samples=samples, model=model, noise=noise, fixed=fixed, priors=pri, data=data,
-                     divergences=int(div.sum()), log_likelihood=ll, step_size=np.asarray(step))
+    return post
 
 
 def compare_models(data, models=("dep", "tm", "etm"), **kw):
