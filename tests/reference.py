@@ -87,3 +87,35 @@ def ngclearn_wtascell(current, thr0, thr_gain, refract, dt, R=1.0):
         rfr = (rfr + f(dt)) * (1 - s) + s * f(dt)
         spikes.append(s)
     return np.array(spikes)
+
+
+def binomial_loglik_brute(N, U, tau_f, tau_d, q, sigma, isi_ms, amplitudes, f=None):
+    """Log-likelihood of one sweep of the binomial synapse by summing over every release history:
+    all sequences of released counts r_k and refilled counts j_k (float64 loop; NaN = missing).
+    u_k from :func:`tm_release_at_intervals` with τd = 0 (x = 1), refill 1 − e^{−Δ/τd}."""
+    from math import comb
+
+    u = tm_release_at_intervals(U, tau_f, 0.0, isi_ms, f=f)
+    isi = np.asarray(isi_ms, dtype=np.float64)
+    a = np.asarray(amplitudes, dtype=np.float64)
+    K = isi.size
+
+    def binom(k, n, p):
+        return comb(n, k) * p**k * (1 - p) ** (n - k)
+
+    def total(k, n_full):  # probability of the amplitudes from spike k on, n_full sites full
+        if k == K:
+            return 1.0
+        out = 0.0
+        for r in range(n_full + 1):
+            emit = 1.0 if np.isnan(a[k]) else np.exp(-0.5 * ((a[k] - q * r) / sigma) ** 2) / (np.sqrt(2 * np.pi) * sigma)
+            left = n_full - r
+            if k + 1 == K:
+                out += binom(r, n_full, u[k]) * emit
+                continue
+            p_ref = 1.0 - (np.exp(-isi[k + 1] / tau_d) if tau_d > 0 else 0.0)
+            for j in range(N - left + 1):
+                out += binom(r, n_full, u[k]) * emit * binom(j, N - left, p_ref) * total(k + 1, left + j)
+        return out
+
+    return float(np.log(total(0, N)))

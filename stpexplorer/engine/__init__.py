@@ -3,7 +3,8 @@
 Models: Tsodyks–Markram short-term plasticity (:mod:`.stp`, its spike event once in :mod:`.tm`),
 WTAS and adaptive LIF cells (:mod:`.wtas`, :mod:`.alif`), pair and triplet trace STDP
 (:mod:`.stdp`, :mod:`.stdp_window`, :mod:`.stdp_frequency`) and the synapse lab circuit
-(:mod:`.circuit`); spike protocols in :mod:`.protocols`. Times in ms.
+(:mod:`.circuit`), the stochastic binomial synapse (:mod:`.release`, its exact likelihood in
+:mod:`.release_loglik`); spike protocols in :mod:`.protocols`. Times in ms.
 
 Every model has a parameter pytree (``*Params``), a state NamedTuple (``*State``), a per-step
 input NamedTuple (``*Inputs``) and one pure step ``step(params, state, inputs) -> (state, record)``
@@ -111,7 +112,15 @@ from stpexplorer.engine.learning import (  # noqa: E402
                       simulate_learning,
                       song2000_stdp,
 )
+from stpexplorer.engine.release import (  # noqa: E402
+                      MAX_SITES,
+                      BinomialParams,
+                      ReleaseTrace,
+                      simulate_release,
+)
+from stpexplorer.engine.release_loglik import forward_loglik  # noqa: E402
 from stpexplorer.engine.stdp_map import stdp_frequency_map  # noqa: E402
 
 __all__ += ["LearningParams", "LearningTrace", "simulate_learning", "correlated_inputs", "song2000_stdp",
-            "stdp_frequency_map"]
+            "stdp_frequency_map", "BinomialParams", "ReleaseTrace", "simulate_release", "forward_loglik",
+            "MAX_SITES"]
