@@ -35,7 +35,7 @@ Example
 from __future__ import annotations
 
 import math
-from functools import lru_cache, partial
+from functools import cache, partial
 
 import jax
 import jax.numpy as jnp
@@ -57,8 +57,15 @@ from stpexplorer.engine.stp import STPParams
 from stpexplorer.engine.stp_sweep import release_at_intervals
 from stpexplorer.engine.tm import tm_decay
 
-__all__ = ["BinomialParams", "ReleaseTrace", "simulate_release", "release_probability", "MAX_SITES",
-           "n_states_for", "binomial_table"]
+__all__ = [
+    "MAX_SITES",
+    "BinomialParams",
+    "ReleaseTrace",
+    "binomial_table",
+    "n_states_for",
+    "release_probability",
+    "simulate_release",
+]
 
 #: the largest number of release sites. The forward algorithm of the likelihood costs (N+1)²
 #: operations and holds (N+1)² numbers per sweep and spike (66,049 at N = 256), and the
@@ -144,7 +151,7 @@ def release_probability(p: BinomialParams, isi):
     return release_at_intervals(tm, isi)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _log_choose(n_states: int) -> np.ndarray:
     """log C(m, k) for m, k = 0..n_states−1 (host float64; 0 where k > m)."""
     m = np.arange(n_states, dtype=np.float64)[:, None]

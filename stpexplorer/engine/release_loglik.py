@@ -23,7 +23,7 @@ every N up to ``n_states − 1`` shares one compiled function.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import jax
 import jax.numpy as jnp
@@ -50,7 +50,7 @@ def _refill_matrix(n_states: int, N, prob):
     return jnp.where(ok, table[..., e, j], 0.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _constants(n_states: int):
     """Host constants of a state count: log n!, the Hankel index m + r, and log γ = log S."""
     lf = np.array([math.lgamma(i + 1.0) for i in range(n_states)])

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 import stpexplorer as stp
-from tests.reference import binomial_loglik_brute, tm_release_at_intervals
 from tests._tol import assert_close
+from tests.reference import binomial_loglik_brute, tm_release_at_intervals
 
 ISI = np.r_[0.0, [25.0] * 7, 300.0, 25.0]
-P = dict(N=20, U=0.3, tau_f=120.0, tau_d=250.0, q=0.8, sigma=0.2)
+P = {"N": 20, "U": 0.3, "tau_f": 120.0, "tau_d": 250.0, "q": 0.8, "sigma": 0.2}
 
 
 def test_mean_over_trials_is_the_tsodyks_markram_mean():
@@ -71,7 +71,7 @@ def test_new_values_do_not_recompile():
 @pytest.mark.parametrize("n_sites", [1, 2, 3])
 def test_forward_loglik_equals_brute_force_over_histories(n_sites):
     isi = np.array([0.0, 20.0, 60.0, 35.0])
-    par = dict(N=n_sites, U=0.35, tau_f=90.0, tau_d=140.0, q=1.0, sigma=0.35)
+    par = {"N": n_sites, "U": 0.35, "tau_f": 90.0, "tau_d": 140.0, "q": 1.0, "sigma": 0.35}
     amps = np.asarray(stp.simulate_release(stp.BinomialParams(**par), isi, n_trials=4, seed=n_sites).amplitudes,
                       dtype=np.float64).copy()
     amps[1, 2] = np.nan  # a missing value: skipped
@@ -89,13 +89,13 @@ def test_forward_loglik_equals_brute_force_over_histories(n_sites):
 
 
 @pytest.mark.parametrize("bad, message", [
-    (dict(N=2.5), r"N must be an integer in \[1, 256\].*got 2.5"),
-    (dict(N=10_000), r"N must be in \[1, 256\].*got 10000"),
-    (dict(N=0), r"N must be in \[1, 256\].*got 0"),
-    (dict(sigma=0.0), r"sigma must be in \(0, inf\).*got 0"),
-    (dict(sigma=-1.0), r"sigma must be in \(0, inf\).*got -1"),
-    (dict(U=1.5), r"U must be in \(0, 1\], got 1.5"),
-    (dict(q=-1.0), r"q must be in \[0, inf\).*got -1"),
+    ({"N": 2.5}, r"N must be an integer in \[1, 256\].*got 2.5"),
+    ({"N": 10_000}, r"N must be in \[1, 256\].*got 10000"),
+    ({"N": 0}, r"N must be in \[1, 256\].*got 0"),
+    ({"sigma": 0.0}, r"sigma must be in \(0, inf\).*got 0"),
+    ({"sigma": -1.0}, r"sigma must be in \(0, inf\).*got -1"),
+    ({"U": 1.5}, r"U must be in \(0, 1\], got 1.5"),
+    ({"q": -1.0}, r"q must be in \[0, inf\).*got -1"),
 ])
 def test_bad_parameters_name_argument_range_and_value(bad, message):
     with pytest.raises(ValueError, match=message):
