@@ -27,13 +27,16 @@ class Protocol:
 
     Amplitudes measured from a recording also carry ``noise_sd`` (the baseline noise before
     each response) and ``failures`` (True where the response is below the stated multiple of
-    it), both (n_sweeps, n_spikes); None otherwise."""
+    it), both (n_sweeps, n_spikes); None otherwise. ``condition`` labels the experimental
+    condition the protocol was recorded in (e.g. "2 mM Ca"; "" when not given): the quantal fit
+    shares N and q between conditions and fits U per condition."""
 
     name: str
     isi_ms: np.ndarray
     amplitudes: np.ndarray
     noise_sd: np.ndarray | None = None
     failures: np.ndarray | None = None
+    condition: str = ""
 
     @property
     def times_ms(self) -> np.ndarray:
@@ -41,8 +44,11 @@ class Protocol:
         return np.cumsum(self.isi_ms)
 
 
-def _protocol(name, isi, amps) -> Protocol:
+def _protocol(name, isi, amps, condition="") -> Protocol:
     name = str(name)
+    if not isinstance(condition, str):
+        raise ValueError(f"protocol {name!r}: condition must be a str (a label such as '2 mM Ca'), "
+                         f"got {condition!r}")
     try:
         isi = np.asarray(isi, dtype=np.float64)
     except (TypeError, ValueError):
@@ -73,7 +79,7 @@ def _protocol(name, isi, amps) -> Protocol:
         raise ValueError(f"protocol {name!r} has no values (every amplitude is missing)")
     isi.flags.writeable = False
     amps.flags.writeable = False
-    return Protocol(name, isi, amps)
+    return Protocol(name, isi, amps, condition=condition.strip())
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,24 +121,33 @@ class AmplitudeData:
         return len(self.protocols)
 
     @property
+    def conditions(self) -> tuple[str, ...]:
+        """Each protocol's condition label ("" when not given), in protocol order."""
+        return tuple(p.condition for p in self.protocols)
+
+    @property
     def n_observations(self) -> int:
         return int(sum(np.isfinite(p.amplitudes).sum() for p in self.protocols))
 
     @classmethod
     def from_dict(cls, d: Mapping) -> AmplitudeData:
-        """``{name: (isi_ms, amplitudes)}`` with amplitudes (n_sweeps, n_spikes) or (n_spikes,)."""
+        """``{name: (isi_ms, amplitudes)}`` or ``{name: (isi_ms, amplitudes, condition)}`` with
+        amplitudes (n_sweeps, n_spikes) or (n_spikes,) and condition a label ("" when not given)."""
         if not isinstance(d, Mapping) or len(d) == 0:
             raise ValueError("AmplitudeData.from_dict needs a non-empty dict {name: (isi_ms, amplitudes)}, "
                              f"got {d!r}")
         out = []
         for name, value in d.items():
-            if not isinstance(value, (tuple, list)) or len(value) != 2:
-                raise ValueError(f"protocol {name!r}: value must be a pair (isi_ms, amplitudes), got {type(value).__name__}")
+            if not isinstance(value, (tuple, list)) or not (len(value) == 2 or (len(value) == 3 and isinstance(value[2], str))):
+                raise ValueError(f"protocol {name!r}: value must be a pair (isi_ms, amplitudes) or a triple "
+                                 f"(isi_ms, amplitudes, condition), got {type(value).__name__}")
             out.append(_protocol(name, *value))
         return cls(tuple(out))
 
     def to_dict(self) -> dict:
-        return {p.name: (p.isi_ms.copy(), p.amplitudes.copy()) for p in self.protocols}
+        """``{name: (isi_ms, amplitudes)}``, with the condition as a third element where one is given."""
+        return {p.name: (p.isi_ms.copy(), p.amplitudes.copy(), *((p.condition,) if p.condition else ()))
+                for p in self.protocols}
 
     @classmethod
     def from_csv(cls, path) -> AmplitudeData:
@@ -153,7 +168,10 @@ class AmplitudeData:
         """Long-format pandas DataFrame (pandas is imported here only)."""
         import pandas as pd  # optional dependency: only this method needs pandas
 
-        return pd.DataFrame(self.to_records(), columns=list(LONG))
+        df = pd.DataFrame(self.to_records(), columns=list(LONG))
+        if any(self.conditions):
+            df["condition"] = df["protocol"].map(dict(zip(self.names, self.conditions)))
+        return df
 
     def spike_sums(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per-(protocol, spike) sums, each (n_protocols, most spikes), zero where a protocol is
@@ -169,12 +187,14 @@ class AmplitudeData:
         return isi, c, s1, s2
 
     def to_csv_text(self) -> str:
-        """The long-format CSV (``protocol, sweep, spike, isi_ms, amplitude``) that
-        :meth:`from_csv` reads back; missing values skipped."""
+        """The long-format CSV (``protocol, sweep, spike, isi_ms, amplitude``, then ``condition``
+        when a protocol has one) that :meth:`from_csv` reads back; missing values skipped."""
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(LONG)
-        w.writerows((p, s, k, f"{isi:.17g}", f"{a:.17g}") for p, s, k, isi, a in self.to_records())
+        cond = dict(zip(self.names, self.conditions)) if any(self.conditions) else None
+        w.writerow(LONG + (("condition",) if cond else ()))
+        w.writerows((p, s, k, f"{isi:.17g}", f"{a:.17g}", *((cond[p],) if cond else ()))
+                    for p, s, k, isi, a in self.to_records())
         return buf.getvalue()
 
     def to_records(self) -> list[tuple]:

@@ -89,7 +89,9 @@ def read_csv_text(text: str, source: str = "upload") -> dict:
 def read_frame(df, source: str = "frame") -> dict:
     """As :func:`read_csv_file`, from the rows of a pandas DataFrame in long format."""
     rows = [{str(k): ("" if _isna(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
-    return _from_rows([str(c) for c in df.columns], rows, source, first_line=0)
+    header = [str(c) for c in df.columns]
+    body = [[str(r.get(h, "")) for h in header] for r in rows]
+    return _with_conditions(_from_rows(header, rows, source, first_line=0), header, body, source)
 
 
 def read_table(table: list[list[str]], source: str) -> dict:
@@ -100,9 +102,27 @@ def read_table(table: list[list[str]], source: str) -> dict:
     body = [r for r in table[1:] if r]
     fast = _long_fast(header, body) if all(c in header for c in LONG) else None
     if fast is not None:
-        return fast
+        return _with_conditions(fast, header, body, source)
     rows = [dict(zip(header, r + [""] * (len(header) - len(r)))) for r in body]
-    return _from_rows(header, rows, source, first_line=2)
+    return _with_conditions(_from_rows(header, rows, source, first_line=2), header, body, source)
+
+
+def _with_conditions(groups: dict, header: list, body: list, source: str) -> dict:
+    """Add each protocol's ``condition`` (the one non-empty label of its rows) as a third element."""
+    if "condition" not in header:
+        return groups
+    ic, ip = header.index("condition"), header.index("protocol")
+    ik = header.index("connection") if "connection" in header else None
+    seen: dict = {}
+    for i, r in enumerate(body):
+        cell = (r[ic] if ic < len(r) else "").strip()
+        if not cell:
+            continue
+        key = ((r[ik].strip() if ik is not None and ik < len(r) else ""), r[ip].strip())
+        if seen.setdefault(key, (cell, i + 2))[0] != cell:
+            raise ValueError(f"{source}: row {i + 2}, column 'condition': protocol {key[1]!r} has condition "
+                             f"{cell!r} but {seen[key][0]!r} in row {seen[key][1]} (one condition per protocol)")
+    return {c: {p: (*v, seen.get((c, p), ("", 0))[0]) for p, v in prots.items()} for c, prots in groups.items()}
 
 
 def _long_fast(header, body):
@@ -212,7 +232,7 @@ def _long(rows, src, first_line):
 
 
 def _wide(header, rows, src, first_line):
-    cols = [h for h in header if h not in ("protocol", "sweep", "connection")]
+    cols = [h for h in header if h not in ("protocol", "sweep", "connection", "condition")]
     acc: dict = {}  # (connection, protocol) -> {"isi": values, "sweeps": {sweep: (values, line)}}
     for i, r in enumerate(rows):
         where = f"{src}: row {i + first_line}"
