@@ -18,7 +18,8 @@ from stpexplorer.fit._job import FitCancelled, FitJob
 from stpexplorer.fit._landscape import LossLandscape, loss_landscape
 from stpexplorer.fit._result import FitResult
 from stpexplorer.fit._synthetic import release_fraction, synthetic_amplitudes
-from stpexplorer.fit.posterior import Posterior, compare_models, sample_posterior
+from stpexplorer.fit.compare import compare_models
+from stpexplorer.fit.posterior import Posterior, sample_posterior
 from stpexplorer.fit.posterior_many import sample_many
 
 __all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "connections_from_csv_text", "synthetic_amplitudes", "release_fraction",

@@ -9,8 +9,7 @@ ridge of a facilitating synapse); sampling is in unconstrained coordinates; ever
 float64. Each chain starts from ``fit_stp``'s estimate, jittered. Needs the ``posterior`` extra
 (``pip install "stpexplorer[posterior]"``: blackjax, arviz-stats, pandas).
 
-:func:`compare_models` compares "dep", "tm" and "etm" by PSIS-LOO (leave one *sweep* out: the
-sweeps are the exchangeable units, as for the bootstrap).
+:func:`~stpexplorer.fit.compare_models` (:mod:`.compare`) compares "dep", "tm" and "etm".
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from stpexplorer.fit._posterior_model import (
 from stpexplorer.fit._posterior_result import Posterior, sweep_log_likelihood
 from stpexplorer.fit._posterior_sampler import run_chains
 
-__all__ = ["sample_posterior", "compare_models", "Posterior"]
+__all__ = ["Posterior", "sample_posterior"]
 
 
 def fit_args(model, fixed) -> dict:
@@ -138,32 +137,3 @@ def sample_posterior(data, *, model="tm", noise="per_spike", chains=4, draws=100
     if progress:
         progress(1.0, "done")
     return post
-
-
-def compare_models(data, models=("dep", "tm", "etm"), **kw):
-    """PSIS-LOO of each model (a pandas DataFrame, best first: ``elpd_loo``, ``se``, ``p_loo``,
-    ``d_elpd`` and its ``d_se`` against the best, ``weight`` (pseudo-BMA: exp(elpd) normalised),
-    ``max_khat`` (Pareto k̂: above 0.7 the estimate is unreliable), ``divergences``), computed by
-    arviz-stats' ``loo``; keywords go to :func:`sample_posterior`."""
-    # optional dependencies: the posterior extra
-    import pandas as pd
-
-    # optional dependency: the posterior extra
-    from arviz_stats.base import array_stats
-
-    rows, pointwise = [], {}
-    for name in models:
-        post = sample_posterior(data, model=name, **kw)
-        ll = np.moveaxis(post.log_likelihood, -1, 0)  # (sweeps, chains, draws)
-        elpd_i, khat, p_i = array_stats.loo(ll, chain_axis=-2, draw_axis=-1)
-        pointwise[name] = elpd_i
-        rows.append({"model": name, "elpd_loo": float(elpd_i.sum()),
-                     "se": float(np.sqrt(elpd_i.size * np.var(elpd_i))), "p_loo": float(np.sum(p_i)),
-                     "max_khat": float(np.max(khat)), "divergences": post.divergences})
-    df = pd.DataFrame(rows).set_index("model").sort_values("elpd_loo", ascending=False)
-    best = df.index[0]
-    df["d_elpd"] = df["elpd_loo"] - df.loc[best, "elpd_loo"]
-    df["d_se"] = [float(np.sqrt(pointwise[best].size * np.var(pointwise[best] - pointwise[n]))) for n in df.index]
-    w = np.exp(df["elpd_loo"] - df["elpd_loo"].max())
-    df["weight"] = w / w.sum()
-    return df
