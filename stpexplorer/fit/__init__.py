@@ -14,7 +14,7 @@ from stpexplorer.fit._data import (
            connections_from_csv_text,
 )
 from stpexplorer.fit._fit import MODELS, WEIGHTS, fit_many, fit_stp
-from stpexplorer.fit._job import FitCancelled, FitJob
+from stpexplorer.fit._job import CompareJob, FitCancelled, FitJob, PosteriorJob
 from stpexplorer.fit._landscape import LossLandscape, loss_landscape
 from stpexplorer.fit._result import FitResult
 from stpexplorer.fit._synthetic import release_fraction, synthetic_amplitudes
@@ -23,5 +23,5 @@ from stpexplorer.fit.posterior import Posterior, sample_posterior
 from stpexplorer.fit.posterior_many import sample_many
 
 __all__ = ["AmplitudeData", "Protocol", "connections_from_csv", "connections_from_csv_text", "synthetic_amplitudes", "release_fraction",
-           "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled",
+           "fit_stp", "fit_many", "FitResult", "MODELS", "WEIGHTS", "FitJob", "FitCancelled", "PosteriorJob", "CompareJob",
            "loss_landscape", "LossLandscape", "sample_posterior", "compare_models", "Posterior", "sample_many"]

@@ -22,8 +22,10 @@ from collections.abc import Callable
 from stpexplorer.fit._data import AmplitudeData
 from stpexplorer.fit._fit import fit_stp
 from stpexplorer.fit._result import FitResult
+from stpexplorer.fit.compare import compare_models
+from stpexplorer.fit.posterior import sample_posterior
 
-__all__ = ["FitJob", "FitCancelled"]
+__all__ = ["CompareJob", "FitCancelled", "FitJob", "PosteriorJob"]
 
 
 class FitCancelled(Exception):
@@ -43,13 +45,17 @@ class FitJob:
     fit raised, or None).
     """
 
+    _ARGS = frozenset({"model", "fixed", "n_starts", "n_boot", "seed", "weights"})
+    _FN = None  # None: fit_stp, looked up when the job runs
+
     def __init__(self, data: AmplitudeData, *, on_progress: Callable[[float, str], None] | None = None,
                  on_done: Callable[[FitJob], None] | None = None, **fit_kwargs):
         if not isinstance(data, AmplitudeData):
             raise ValueError(f"data must be an AmplitudeData, got {type(data).__name__}")
-        unknown = set(fit_kwargs) - {"model", "fixed", "n_starts", "n_boot", "seed", "weights"}
+        unknown = set(fit_kwargs) - self._ARGS
         if unknown:
-            raise ValueError(f"FitJob: unknown fit_stp argument(s) {sorted(unknown)}")
+            raise ValueError(f"{type(self).__name__}: unknown {(self._FN or fit_stp).__name__} argument(s) "
+                             f"{sorted(unknown)}")
         self.data, self.fit_kwargs = data, fit_kwargs
         self._on_progress, self._on_done = on_progress, on_done
         self._cancel = threading.Event()
@@ -77,7 +83,8 @@ class FitJob:
 
     def _run(self):
         try:
-            self.result = fit_stp(self.data, progress=self._report, **self.fit_kwargs)
+            fn = self._FN or fit_stp
+            self.result = fn(self.data, progress=self._report, **self.fit_kwargs)
         except FitCancelled:
             self.cancelled = True
         except Exception as err:  # noqa: BLE001 - handed to the caller through .error
@@ -103,3 +110,22 @@ class FitJob:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until done (or ``timeout`` seconds); returns ``done``."""
         return self._finished.wait(timeout)
+
+
+class PosteriorJob(FitJob):
+    """A :func:`~stpexplorer.fit.sample_posterior` call run in a daemon thread, as :class:`FitJob`
+    (``PosteriorJob(data, on_progress=None, on_done=None, **kwargs)``, kwargs as sample_posterior:
+    model, noise, chains, draws, warmup, seed, fixed, priors). Cancellation takes effect after
+    the warm-up or after the current tenth of the draws; ``result`` is a
+    :class:`~stpexplorer.fit.Posterior`."""
+
+    _ARGS = frozenset({"model", "noise", "chains", "draws", "warmup", "seed", "fixed", "priors"})
+    _FN = staticmethod(sample_posterior)
+
+
+class CompareJob(FitJob):
+    """:func:`~stpexplorer.fit.compare_models` in a daemon thread, as :class:`FitJob` (kwargs:
+    models, held_out and sample_posterior's); cancels between models; ``result`` is its DataFrame."""
+
+    _ARGS = PosteriorJob._ARGS | {"models", "held_out"}
+    _FN = staticmethod(compare_models)

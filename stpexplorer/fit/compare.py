@@ -37,7 +37,7 @@ def held_out_elpd(post, protocol) -> float:
     return float(_logmeanexp(ll.reshape(-1, ll.shape[-1]), 0).sum())
 
 
-def compare_models(data, models=("dep", "tm", "etm"), *, held_out: bool = True, **kw):
+def compare_models(data, models=("dep", "tm", "etm"), *, held_out: bool = True, progress=None, **kw):
     """Compare models on ``data`` (an AmplitudeData); keywords go to :func:`sample_posterior`.
 
     Returns a pandas DataFrame, one row per model, best (highest ``elpd_loo``) first: ``elpd_loo``,
@@ -46,7 +46,8 @@ def compare_models(data, models=("dep", "tm", "etm"), *, held_out: bool = True, 
     exp(elpd) normalised), computed by arviz-stats' ``loo``. With ``held_out`` (and at least two
     protocols) also ``elpd_held_out`` (each protocol predicted by the others' posterior, summed)
     and, in ``df.attrs["held_out"]``, a DataFrame of that elpd per protocol (rows) and model
-    (columns). Costs one posterior per model, plus one per model and protocol when held out."""
+    (columns). Costs one posterior per model, plus one per model and protocol when held out.
+    ``progress(fraction, stage)`` is called before each model; an exception it raises stops there."""
     # optional dependencies: the posterior extra
     import pandas as pd
 
@@ -59,7 +60,9 @@ def compare_models(data, models=("dep", "tm", "etm"), *, held_out: bool = True, 
     if not models:
         raise ValueError("models: give at least one of 'dep', 'tm', 'etm'")
     rows, pointwise, per_protocol = [], {}, {}
-    for name in models:
+    for i, name in enumerate(models):
+        if progress:
+            progress(i / len(models), f"model {name} ({i + 1} of {len(models)})")
         post = sample_posterior(data, model=name, **kw)
         ll = np.moveaxis(post.log_likelihood, -1, 0)  # (sweeps, chains, draws)
         elpd_i, khat, p_i = array_stats.loo(ll, chain_axis=-2, draw_axis=-1)
@@ -81,4 +84,6 @@ def compare_models(data, models=("dep", "tm", "etm"), *, held_out: bool = True, 
     df["weight"] = w / w.sum()
     if per_protocol:
         df.attrs["held_out"] = pd.DataFrame(per_protocol).loc[list(data.names)]
+    if progress:
+        progress(1.0, "done")
     return df

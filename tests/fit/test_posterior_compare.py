@@ -77,3 +77,22 @@ def test_sample_many_batched_chunks_agree_with_one_at_a_time():
             assert abs(a.loc[k, "mean"] - b.loc[k, "mean"]) < 4 * mcse, (name, k)
     with pytest.raises(ValueError, match=r"unknown argument\(s\) \['n_boot'\]"):
         sample_many(conns, n_boot=3)
+
+
+def test_posterior_and_compare_jobs_run_in_the_background_and_cancel(facil):
+    from stpexplorer.fit import CompareJob, PosteriorJob
+
+    job = PosteriorJob(facil, seed=4, **KW).start()
+    assert job.wait(300) and job.error is None
+    np.testing.assert_array_equal(job.result.samples["U"], sample_posterior(facil, seed=4, **KW).samples["U"])
+    stages = []
+    job = CompareJob(facil, models=("dep", "tm"), held_out=False, on_progress=lambda f, s: stages.append(s), **KW)
+    job.start()
+    assert job.wait(300) and list(job.result.index) == ["tm", "dep"] or set(job.result.index) == {"tm", "dep"}
+    assert stages[0] == "model dep (1 of 2)" and stages[-1] == "done"
+    job = PosteriorJob(facil, **KW)
+    job.cancel()
+    job.start()
+    assert job.wait(60) and job.cancelled and job.result is None
+    with pytest.raises(ValueError, match=r"PosteriorJob: unknown sample_posterior argument\(s\) \['n_boot'\]"):
+        PosteriorJob(facil, n_boot=3)

@@ -39,18 +39,19 @@ class FitRunner:
     ``apply(job)`` is called once per finished job, on the kernel thread (see the module
     docstring), with the panel's lock to take; it returns the text for the stage line."""
 
-    def __init__(self, apply: Callable[[FitJob], str], tooltip: str = ""):
-        self._apply = apply
-        self.button = W.Button(description="Fit", icon="magic", button_style="primary", tooltip=tooltip)
-        self.button.add_class("stpx-fit")
+    def __init__(self, apply: Callable[[FitJob], str], tooltip: str = "", *, job_type=FitJob, label: str = "Fit",
+                 busy: str = "Fitting…", css: str = "stpx-fit", noun: str = "fit"):
+        self._apply, self._job_type, self._label, self._busy, self._noun = apply, job_type, label, busy, noun
+        self.button = W.Button(description=label, icon="magic", button_style="primary", tooltip=tooltip)
+        self.button.add_class(css)
         self.cancel_button = W.Button(description="Cancel", icon="stop", disabled=True,
-                                      tooltip="stop the fit after its current stage")
-        self.cancel_button.add_class("stpx-fit-cancel")
+                                      tooltip=f"stop the {noun} after its current stage")
+        self.cancel_button.add_class(f"{css}-cancel")
         self.progress = W.FloatProgress(value=0.0, min=0.0, max=1.0, description="",
                                         layout=W.Layout(width="160px", visibility="hidden"))
-        self.progress.add_class("stpx-fit-progress")
+        self.progress.add_class(f"{css}-progress")
         self.stage = W.HTML("")
-        self.stage.add_class("stpx-fit-stage")
+        self.stage.add_class(f"{css}-stage")
         self.cancel_button.on_click(lambda _: self.cancel())
         self.job: FitJob | None = None
         self._applied = threading.Event()
@@ -65,13 +66,13 @@ class FitRunner:
     def start(self, data, **fit_kwargs) -> FitJob:
         """Start a background fit of ``data`` (``fit_kwargs`` as :func:`~stpexplorer.fit.fit_stp`)."""
         if self.running:
-            raise RuntimeError("a fit is already running: wait for it or press Cancel")
+            raise RuntimeError(f"a {self._noun} is already running: wait for it or press Cancel")
         loop = _running_loop()
-        job = FitJob(data, on_progress=self._on_progress, on_done=lambda j: self._on_done(j, loop),
+        job = self._job_type(data, on_progress=self._on_progress, on_done=lambda j: self._on_done(j, loop),
                      **fit_kwargs)
         self.job = job
         self._applied.clear()
-        self.button.disabled, self.button.description = True, "Fitting…"
+        self.button.disabled, self.button.description = True, self._busy
         self.cancel_button.disabled = False
         self.progress.value, self.progress.bar_style = 0.0, ""
         self.progress.layout.visibility = "visible"
@@ -126,11 +127,11 @@ class FitRunner:
                     text, style = "cancelled: the sliders keep their values", "warning"
                 elif job.error is not None:
                     e = job.error
-                    text, style = f"the fit failed: {e if isinstance(e, ValueError) else repr(e)}", "danger"
+                    text, style = f"the {self._noun} failed: {e if isinstance(e, ValueError) else repr(e)}", "danger"
                 else:
                     text, style = self._apply(job), "success"
             except Exception as e:  # noqa: BLE001 - reported in the stage line
-                text, style = f"the fit could not be applied: {type(e).__name__}: {e}", "danger"
+                text, style = f"the {self._noun} could not be applied: {type(e).__name__}: {e}", "danger"
             self.progress.value = 1.0 if style == "success" else self.progress.value
             self.progress.bar_style = style
             self.stage.value = text
@@ -141,5 +142,5 @@ class FitRunner:
             self._applied.set()
 
     def _idle(self):
-        self.button.disabled, self.button.description = False, "Fit"
+        self.button.disabled, self.button.description = False, self._label
         self.cancel_button.disabled = True
