@@ -12,14 +12,20 @@ from stpexplorer.experiments import EXPERIMENTS as _EXPERIMENTS
 from stpexplorer.fit import (
     AmplitudeData,
     FitResult,
+    QuantalFit,
+    VarianceMean,
+    binomial_loglik,
     connections_from_csv,
     fit_many,
+    fit_quantal,
     fit_stp,
     synthetic_amplitudes,
+    variance_mean,
 )
 from stpexplorer.recordings import Recording, read_recording
 
 _FIT_NAMES = ("AmplitudeData", "FitResult", "connections_from_csv", "fit_many", "fit_stp", "synthetic_amplitudes",
+              "binomial_loglik", "fit_quantal", "QuantalFit", "variance_mean", "VarianceMean",
               "Recording", "read_recording")
 
 __version__ = "0.1.0"

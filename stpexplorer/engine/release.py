@@ -42,7 +42,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from stpexplorer.engine._batch import batch_shape, run_batched
+from stpexplorer.engine._batch import run_batched
 from stpexplorer.engine._params import (
     _as_leaf,
     as_count,
@@ -99,8 +99,8 @@ class BinomialParams:
 
     def _check(self):
         check_range("N", self.N, lo=1.0, hi=float(MAX_SITES), note="number of release sites")
-        n = np.asarray(self.N, dtype=np.float64)
-        if not isinstance(self.N, jax.core.Tracer) and np.any(n != np.round(n)):
+        n = None if isinstance(self.N, jax.core.Tracer) else np.asarray(self.N, dtype=np.float64)
+        if n is not None and np.any(n != np.round(n)):
             bad = float(np.ravel(n[n != np.round(n)] if n.ndim else n)[0])
             raise ValueError(f"N must be an integer in [1, {MAX_SITES}] (number of release sites; the "
                              f"likelihood costs (N+1)² per amplitude), got {bad:g}")
@@ -113,8 +113,7 @@ class BinomialParams:
             check_range("f", self.f, lo=0.0, hi=1.0, note="facilitation increment; None means f = U")
 
 
-def _post_init(self):
-    """params_class's normalisation, but f may stay None (as STPParams)."""
+def _post_init(self):  # params_class's normalisation, but f may stay None (as STPParams)
     for name in ("N", "U", "tau_f", "tau_d", "q", "sigma"):
         object.__setattr__(self, name, _as_leaf(name, getattr(self, name)))
     if self.f is not None:
@@ -197,16 +196,14 @@ def _draw(cdf, n, v, n_states: int):
 
 
 def _uniform(bits, dtype):
-    """Uniform numbers in [0, 1) from uint32 words (the top 24 bits)."""
+    # uniform numbers in [0, 1) from uint32 words (the top 24 bits)
     return (bits >> 8).astype(dtype) * (1.0 / 16777216.0)
 
 
 def _gaussian(bits, dtype):
     """Standard normal numbers by Box–Muller, two from each pair of words: (..., 2) -> (..., 2)."""
-    u1 = 1.0 - _uniform(bits[..., 0], dtype)  # (0, 1]: log is finite
-    u2 = _uniform(bits[..., 1], dtype)
-    rad = jnp.sqrt(-2.0 * jnp.log(u1))
-    ang = (2.0 * np.pi) * u2
+    rad = jnp.sqrt(-2.0 * jnp.log(1.0 - _uniform(bits[..., 0], dtype)))  # 1 − u in (0, 1]: log finite
+    ang = (2.0 * np.pi) * _uniform(bits[..., 1], dtype)
     return jnp.stack([rad * jnp.cos(ang), rad * jnp.sin(ang)], axis=-1)
 
 
@@ -292,13 +289,12 @@ def simulate_release(params: BinomialParams, isi_ms, *, n_trials, seed=0) -> Rel
         raise ValueError(f"n_trials must be an integer in [1, 1000000], got {n_trials!r}")
     s = as_count("seed", seed, 0)
     if s >= 2**32:
-        raise ValueError(f"seed must be an integer in [0, {2**32 - 1}], got {seed!r}")
+        raise ValueError(f"seed must be an integer in [0, 4294967295], got {seed!r}")
     isi = check_isi("isi_ms", isi_ms)
     n = isi.size
     padded = np.zeros(-(-n // 4) * 4, dtype=isi.dtype)  # a multiple of 4 spikes: one compilation each
     padded[:n] = isi
     n_states = n_states_for(int(np.max(params.N)))
-    batch_shape(params)  # the leaves must broadcast: the error names the shapes
     out = run_batched(_single, _batched, params, padded, np.uint32(s), _padded_trials(trials), n_states)
     return ReleaseTrace(released=out.released[..., :trials, :n], available=out.available[..., :trials, :n],
                         amplitudes=out.amplitudes[..., :trials, :n], u=out.u[..., :n])
